@@ -1,0 +1,44 @@
+# pvgpu — thin wrapper around Meson so that the two set-up commands are
+#   make demo   (install deps if missing, build, run glxgears through pvgpu-vtest)
+#   make test   (install deps if missing, build, run the whole test suite)
+# Variables: BUILD (build dir), MESON_ARGS (extra `meson setup` options),
+#            SUITES (meson test --suite list, default: all), DEMO_SECONDS.
+
+BUILD ?= build
+MESON_ARGS ?=
+SUITES ?=
+DEMO_SECONDS ?= 10
+
+.PHONY: all deps build test demo asan clean format-check
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) $(MESON_ARGS)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+test: build
+	meson test -C $(BUILD) --print-errorlogs $(foreach s,$(SUITES),--suite $(s))
+	@python3 scripts/test-summary.py $(BUILD)
+
+demo: build
+	BUILD=$(BUILD) DEMO_SECONDS=$(DEMO_SECONDS) scripts/demo.sh
+
+# Unit and protocol suites again under AddressSanitizer + UBSan.
+asan: deps
+	@[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined \
+		-Db_lundef=false $(MESON_ARGS)
+	ninja -C build-asan
+	meson test -C build-asan --print-errorlogs --suite unit --suite protocol
+	@python3 scripts/test-summary.py build-asan
+
+format-check:
+	@scripts/format-check.sh
+
+clean:
+	rm -rf $(BUILD) build-asan
