@@ -103,7 +103,8 @@ vr_ctx_object_alloc(struct vr_ctx *ctx, uint32_t handle, uint32_t type)
 		vr_ctx_error(ctx, "object handle 0");
 		return NULL;
 	}
-	if (vr_hash_get(&ctx->sub->objects, handle)) {
+	if (vr_hash_get(&ctx->sub->objects, handle) ||
+	    (ctx->sub->pending_shader && ctx->sub->pending_shader->handle == handle)) {
 		vr_ctx_error(ctx, "object handle %u already in use", handle);
 		return NULL;
 	}
@@ -136,6 +137,13 @@ bool
 vr_ctx_object_commit(struct vr_ctx *ctx, struct vr_object *obj)
 {
 	struct vr_backend_ctx *bctx = ctx->bctx;
+	/* The handle was free at alloc time, but a shader assembled from several
+	 * chunks is committed later: another object may have taken it meanwhile. */
+	if (!ctx->sub || vr_hash_get(&ctx->sub->objects, obj->handle)) {
+		vr_ctx_error(ctx, "object handle %u already in use", obj->handle);
+		vr_ctx_object_discard(obj);
+		return false;
+	}
 	if (bctx->impl->object_create && !bctx->impl->object_create(bctx, obj)) {
 		vr_ctx_error(ctx, "backend could not create object %u (type %u)", obj->handle,
 			     obj->type);
@@ -156,12 +164,16 @@ vr_ctx_object_destroy(struct vr_ctx *ctx, uint32_t handle)
 	if (!ctx->sub || !handle) {
 		return false;
 	}
+	struct vr_object *pending = ctx->sub->pending_shader;
+	if (pending && pending->handle == handle) {
+		/* A shader still receiving text chunks: never committed, so discard. */
+		ctx->sub->pending_shader = NULL;
+		vr_ctx_object_discard(pending);
+		return true;
+	}
 	struct vr_object *obj = vr_hash_remove(&ctx->sub->objects, handle);
 	if (!obj) {
 		return false;
-	}
-	if (ctx->sub->pending_shader == obj) {
-		ctx->sub->pending_shader = NULL;
 	}
 	vr_object_unref(obj);
 	return true;
@@ -222,6 +234,7 @@ sub_free(struct vr_ctx *ctx, struct vr_sub_ctx *sub)
 		vr_object_unref(val);
 	}
 	vr_hash_finish(&sub->objects);
+	vr_ctx_object_discard(sub->pending_shader);
 	free(sub);
 }
 

@@ -243,9 +243,15 @@ box_in_level(const struct vr_resource *res, uint32_t level, const struct vr_box 
 }
 
 bool
-vr_transfer_prepare(struct vr_resource *res, uint32_t level, const struct vr_box *box,
-		    uint32_t stride, uint32_t layer_stride, uint64_t offset, bool to_host,
-		    struct vr_transfer *xfer, const char **why)
+vr_resource_box_valid(const struct vr_resource *res, uint32_t level, const struct vr_box *box)
+{
+	return level <= res->desc.last_level && box_in_level(res, level, box);
+}
+
+bool
+vr_transfer_prepare_mem(struct vr_resource *res, uint32_t level, const struct vr_box *box,
+			uint32_t stride, uint32_t layer_stride, uint8_t *mem, size_t mem_size,
+			uint64_t offset, bool to_host, struct vr_transfer *xfer, const char **why)
 {
 	const struct vr_format_info *fi = vr_format_get(res->desc.format);
 	if (level > res->desc.last_level) {
@@ -254,10 +260,6 @@ vr_transfer_prepare(struct vr_resource *res, uint32_t level, const struct vr_box
 	}
 	if (!box_in_level(res, level, box)) {
 		*why = "transfer box outside the resource";
-		return false;
-	}
-	if (!res->backing || res->backing->iov_count != 1) {
-		*why = "resource has no (contiguous) backing";
 		return false;
 	}
 	uint64_t row = (uint64_t)box->w * fi->block_bytes;
@@ -279,8 +281,8 @@ vr_transfer_prepare(struct vr_resource *res, uint32_t level, const struct vr_box
 		extent = ls * (uint64_t)(box->d - 1) + s * (uint64_t)(box->h - 1) + row;
 	}
 	/* All operands are < 2^32 so the sums cannot wrap 64 bits. */
-	if (offset > res->backing->size || extent > res->backing->size - offset) {
-		*why = "transfer outside the backing";
+	if (offset > mem_size || extent > mem_size - offset) {
+		*why = "transfer outside the guest memory";
 		return false;
 	}
 	xfer->res = res;
@@ -288,9 +290,23 @@ vr_transfer_prepare(struct vr_resource *res, uint32_t level, const struct vr_box
 	xfer->box = *box;
 	xfer->stride = (uint32_t)s;
 	xfer->layer_stride = (uint32_t)ls;
-	xfer->data = (uint8_t *)res->backing->iov[0].iov_base + offset;
+	xfer->data = mem + offset;
 	xfer->to_host = to_host;
 	return true;
+}
+
+bool
+vr_transfer_prepare(struct vr_resource *res, uint32_t level, const struct vr_box *box,
+		    uint32_t stride, uint32_t layer_stride, uint64_t offset, bool to_host,
+		    struct vr_transfer *xfer, const char **why)
+{
+	if (!res->backing || res->backing->iov_count != 1) {
+		*why = "resource has no (contiguous) backing";
+		return false;
+	}
+	return vr_transfer_prepare_mem(res, level, box, stride, layer_stride,
+				       res->backing->iov[0].iov_base, res->backing->size, offset,
+				       to_host, xfer, why);
 }
 
 bool

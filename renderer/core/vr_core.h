@@ -174,6 +174,21 @@ bool vr_transfer_prepare(struct vr_resource *res, uint32_t level, const struct v
 			 uint32_t stride, uint32_t layer_stride, uint64_t offset, bool to_host,
 			 struct vr_transfer *xfer, const char **why);
 
+/** True when `level` exists and the non-negative box lies inside it (texels; bytes
+ * for buffers; 1D arrays address layers with y/h). */
+bool vr_resource_box_valid(const struct vr_resource *res, uint32_t level, const struct vr_box *box);
+
+/**
+ * Like vr_transfer_prepare, but the guest bytes are `mem_size` bytes at `mem`
+ * instead of the resource's backing: RESOURCE_INLINE_WRITE data inside a command
+ * buffer, or a COPY_TRANSFER3D staging buffer. `mem` must stay valid while xfer
+ * is used.
+ */
+bool vr_transfer_prepare_mem(struct vr_resource *res, uint32_t level, const struct vr_box *box,
+			     uint32_t stride, uint32_t layer_stride, uint8_t *mem, size_t mem_size,
+			     uint64_t offset, bool to_host, struct vr_transfer *xfer,
+			     const char **why);
+
 /* ---------------------------------------------------------------- device */
 
 struct vr_device {

@@ -1,0 +1,182 @@
+/*
+ * pvgpu — virgl format -> desktop GL mapping.
+ *
+ * The guest's memory byte order is preserved exactly: each entry's client
+ * format/type describe the guest bytes of one texel, so uploads and read-backs
+ * are straight glTexSubImage/glReadPixels calls with no swizzling on our side.
+ * Gallium names array formats in memory order (B8G8R8A8 = bytes B,G,R,A) and
+ * packed formats from the least significant bit (B5G6R5: B in bits 0-4;
+ * Z24_UNORM_S8_UINT: depth in bits 0-23, stencil in 24-31).
+ */
+#include <assert.h>
+#include <string.h>
+
+#include "gl_priv.h"
+
+#define R GLF_RENDER
+#define X GLF_X_ALPHA
+#define I GLF_INTEGER
+#define SRGB GLF_SRGB
+#define UB GL_UNSIGNED_BYTE
+#define U8888 GL_UNSIGNED_INT_8_8_8_8
+
+#define F(fmt, in, cf, ct, fl) [VIRGL_FORMAT_##fmt] = {in, cf, ct, fl, {0, 0, 0, 0}}
+/* Formats GL core lacks (alpha, luminance, intensity) live in R/RG textures
+ * and are sampled through a texture swizzle. */
+#define SW(fmt, in, cf, ct, fl, r, g, b, a)                                    \
+	[VIRGL_FORMAT_##fmt] = {in, cf, ct, (fl) | GLF_SWIZZLE, {r, g, b, a}}
+
+static const struct gl_format formats[VIRGL_FORMAT_MAX + 1] = {
+	/* 8-bit RGBA family. X variants use a GL format without alpha so that
+	 * alpha samples, blends and reads back as one (0xff). */
+	F(B8G8R8A8_UNORM, GL_RGBA8, GL_BGRA, UB, R),
+	F(B8G8R8X8_UNORM, GL_RGB8, GL_BGRA, UB, R | X),
+	F(A8R8G8B8_UNORM, GL_RGBA8, GL_BGRA, U8888, R),
+	F(X8R8G8B8_UNORM, GL_RGB8, GL_BGRA, U8888, R | X),
+	F(R8G8B8A8_UNORM, GL_RGBA8, GL_RGBA, UB, R),
+	F(R8G8B8X8_UNORM, GL_RGB8, GL_RGBA, UB, R | X),
+	F(A8B8G8R8_UNORM, GL_RGBA8, GL_RGBA, U8888, R),
+	F(X8B8G8R8_UNORM, GL_RGB8, GL_RGBA, U8888, R | X),
+	F(R8G8B8_UNORM, GL_RGB8, GL_RGB, UB, 0),
+	F(R8_UNORM, GL_R8, GL_RED, UB, R),
+	F(R8G8_UNORM, GL_RG8, GL_RG, UB, R),
+	F(R8_SNORM, GL_R8_SNORM, GL_RED, GL_BYTE, R),
+	F(R8G8_SNORM, GL_RG8_SNORM, GL_RG, GL_BYTE, R),
+	F(R8G8B8_SNORM, GL_RGB8_SNORM, GL_RGB, GL_BYTE, 0),
+	F(R8G8B8A8_SNORM, GL_RGBA8_SNORM, GL_RGBA, GL_BYTE, R),
+	F(R8G8B8X8_SNORM, GL_RGB8_SNORM, GL_RGBA, GL_BYTE, X),
+	/* Packed 16-bit and 10-bit formats. */
+	F(B5G6R5_UNORM, GL_RGB565, GL_RGB, GL_UNSIGNED_SHORT_5_6_5, R),
+	F(B5G5R5A1_UNORM, GL_RGB5_A1, GL_BGRA, GL_UNSIGNED_SHORT_1_5_5_5_REV, R),
+	F(B5G5R5X1_UNORM, GL_RGB5, GL_BGRA, GL_UNSIGNED_SHORT_1_5_5_5_REV, X),
+	F(B4G4R4A4_UNORM, GL_RGBA4, GL_BGRA, GL_UNSIGNED_SHORT_4_4_4_4_REV, R),
+	F(B4G4R4X4_UNORM, GL_RGB4, GL_BGRA, GL_UNSIGNED_SHORT_4_4_4_4_REV, X),
+	F(R10G10B10A2_UNORM, GL_RGB10_A2, GL_RGBA, GL_UNSIGNED_INT_2_10_10_10_REV, R),
+	F(B10G10R10A2_UNORM, GL_RGB10_A2, GL_BGRA, GL_UNSIGNED_INT_2_10_10_10_REV, R),
+	F(B10G10R10X2_UNORM, GL_RGB10, GL_BGRA, GL_UNSIGNED_INT_2_10_10_10_REV, X),
+	F(R11G11B10_FLOAT, GL_R11F_G11F_B10F, GL_RGB, GL_UNSIGNED_INT_10F_11F_11F_REV, R),
+	F(R9G9B9E5_FLOAT, GL_RGB9_E5, GL_RGB, GL_UNSIGNED_INT_5_9_9_9_REV, 0),
+	/* Alpha / luminance / intensity. */
+	SW(A8_UNORM, GL_R8, GL_RED, UB, GLF_ALPHA_IN_R, GL_ZERO, GL_ZERO, GL_ZERO, GL_RED),
+	SW(L8_UNORM, GL_R8, GL_RED, UB, 0, GL_RED, GL_RED, GL_RED, GL_ONE),
+	SW(I8_UNORM, GL_R8, GL_RED, UB, 0, GL_RED, GL_RED, GL_RED, GL_RED),
+	SW(L8A8_UNORM, GL_RG8, GL_RG, UB, 0, GL_RED, GL_RED, GL_RED, GL_GREEN),
+	SW(L16_UNORM, GL_R16, GL_RED, GL_UNSIGNED_SHORT, 0, GL_RED, GL_RED, GL_RED, GL_ONE),
+	SW(A16_UNORM, GL_R16, GL_RED, GL_UNSIGNED_SHORT, GLF_ALPHA_IN_R, GL_ZERO, GL_ZERO,
+	   GL_ZERO, GL_RED),
+	SW(L16A16_UNORM, GL_RG16, GL_RG, GL_UNSIGNED_SHORT, 0, GL_RED, GL_RED, GL_RED,
+	   GL_GREEN),
+	/* 16-bit normalised. */
+	F(R16_UNORM, GL_R16, GL_RED, GL_UNSIGNED_SHORT, R),
+	F(R16G16_UNORM, GL_RG16, GL_RG, GL_UNSIGNED_SHORT, R),
+	F(R16G16B16_UNORM, GL_RGB16, GL_RGB, GL_UNSIGNED_SHORT, 0),
+	F(R16G16B16A16_UNORM, GL_RGBA16, GL_RGBA, GL_UNSIGNED_SHORT, R),
+	F(R16G16B16X16_UNORM, GL_RGB16, GL_RGBA, GL_UNSIGNED_SHORT, X),
+	F(R16_SNORM, GL_R16_SNORM, GL_RED, GL_SHORT, R),
+	F(R16G16_SNORM, GL_RG16_SNORM, GL_RG, GL_SHORT, R),
+	F(R16G16B16A16_SNORM, GL_RGBA16_SNORM, GL_RGBA, GL_SHORT, R),
+	/* Floats. */
+	F(R16_FLOAT, GL_R16F, GL_RED, GL_HALF_FLOAT, R),
+	F(R16G16_FLOAT, GL_RG16F, GL_RG, GL_HALF_FLOAT, R),
+	F(R16G16B16_FLOAT, GL_RGB16F, GL_RGB, GL_HALF_FLOAT, 0),
+	F(R16G16B16A16_FLOAT, GL_RGBA16F, GL_RGBA, GL_HALF_FLOAT, R),
+	F(R16G16B16X16_FLOAT, GL_RGB16F, GL_RGBA, GL_HALF_FLOAT, X),
+	F(R32_FLOAT, GL_R32F, GL_RED, GL_FLOAT, R),
+	F(R32G32_FLOAT, GL_RG32F, GL_RG, GL_FLOAT, R),
+	F(R32G32B32_FLOAT, GL_RGB32F, GL_RGB, GL_FLOAT, 0),
+	F(R32G32B32A32_FLOAT, GL_RGBA32F, GL_RGBA, GL_FLOAT, R),
+	F(R32G32B32X32_FLOAT, GL_RGB32F, GL_RGBA, GL_FLOAT, X),
+	/* sRGB. */
+	F(B8G8R8A8_SRGB, GL_SRGB8_ALPHA8, GL_BGRA, UB, R | SRGB),
+	F(B8G8R8X8_SRGB, GL_SRGB8, GL_BGRA, UB, R | X | SRGB),
+	F(A8R8G8B8_SRGB, GL_SRGB8_ALPHA8, GL_BGRA, U8888, R | SRGB),
+	F(X8R8G8B8_SRGB, GL_SRGB8, GL_BGRA, U8888, R | X | SRGB),
+	F(R8G8B8A8_SRGB, GL_SRGB8_ALPHA8, GL_RGBA, UB, R | SRGB),
+	F(R8G8B8X8_SRGB, GL_SRGB8, GL_RGBA, UB, R | X | SRGB),
+	F(A8B8G8R8_SRGB, GL_SRGB8_ALPHA8, GL_RGBA, U8888, R | SRGB),
+	F(X8B8G8R8_SRGB, GL_SRGB8, GL_RGBA, U8888, R | X | SRGB),
+	F(R8G8B8_SRGB, GL_SRGB8, GL_RGB, UB, SRGB),
+	/* Pure integers. */
+	F(R8_UINT, GL_R8UI, GL_RED_INTEGER, UB, R | I),
+	F(R8G8_UINT, GL_RG8UI, GL_RG_INTEGER, UB, R | I),
+	F(R8G8B8_UINT, GL_RGB8UI, GL_RGB_INTEGER, UB, I),
+	F(R8G8B8A8_UINT, GL_RGBA8UI, GL_RGBA_INTEGER, UB, R | I),
+	F(R8G8B8X8_UINT, GL_RGB8UI, GL_RGBA_INTEGER, UB, X | I),
+	F(R8_SINT, GL_R8I, GL_RED_INTEGER, GL_BYTE, R | I),
+	F(R8G8_SINT, GL_RG8I, GL_RG_INTEGER, GL_BYTE, R | I),
+	F(R8G8B8_SINT, GL_RGB8I, GL_RGB_INTEGER, GL_BYTE, I),
+	F(R8G8B8A8_SINT, GL_RGBA8I, GL_RGBA_INTEGER, GL_BYTE, R | I),
+	F(R8G8B8X8_SINT, GL_RGB8I, GL_RGBA_INTEGER, GL_BYTE, X | I),
+	F(R16_UINT, GL_R16UI, GL_RED_INTEGER, GL_UNSIGNED_SHORT, R | I),
+	F(R16G16_UINT, GL_RG16UI, GL_RG_INTEGER, GL_UNSIGNED_SHORT, R | I),
+	F(R16G16B16_UINT, GL_RGB16UI, GL_RGB_INTEGER, GL_UNSIGNED_SHORT, I),
+	F(R16G16B16A16_UINT, GL_RGBA16UI, GL_RGBA_INTEGER, GL_UNSIGNED_SHORT, R | I),
+	F(R16_SINT, GL_R16I, GL_RED_INTEGER, GL_SHORT, R | I),
+	F(R16G16_SINT, GL_RG16I, GL_RG_INTEGER, GL_SHORT, R | I),
+	F(R16G16B16_SINT, GL_RGB16I, GL_RGB_INTEGER, GL_SHORT, I),
+	F(R16G16B16A16_SINT, GL_RGBA16I, GL_RGBA_INTEGER, GL_SHORT, R | I),
+	F(R32_UINT, GL_R32UI, GL_RED_INTEGER, GL_UNSIGNED_INT, R | I),
+	F(R32G32_UINT, GL_RG32UI, GL_RG_INTEGER, GL_UNSIGNED_INT, R | I),
+	F(R32G32B32_UINT, GL_RGB32UI, GL_RGB_INTEGER, GL_UNSIGNED_INT, I),
+	F(R32G32B32A32_UINT, GL_RGBA32UI, GL_RGBA_INTEGER, GL_UNSIGNED_INT, R | I),
+	F(R32_SINT, GL_R32I, GL_RED_INTEGER, GL_INT, R | I),
+	F(R32G32_SINT, GL_RG32I, GL_RG_INTEGER, GL_INT, R | I),
+	F(R32G32B32_SINT, GL_RGB32I, GL_RGB_INTEGER, GL_INT, I),
+	F(R32G32B32A32_SINT, GL_RGBA32I, GL_RGBA_INTEGER, GL_INT, R | I),
+	F(R10G10B10A2_UINT, GL_RGB10_A2UI, GL_RGBA_INTEGER, GL_UNSIGNED_INT_2_10_10_10_REV, R | I),
+	F(B10G10R10A2_UINT, GL_RGB10_A2UI, GL_BGRA_INTEGER, GL_UNSIGNED_INT_2_10_10_10_REV, R | I),
+	/* Depth and stencil. Every 24-bit depth format is stored as DEPTH24_STENCIL8
+	 * so that GL_UNSIGNED_INT_24_8 moves the exact 24 depth bits both ways (a
+	 * DEPTH_COMPONENT24 read-back would go through a 32-bit normalisation).
+	 * GL's 24_8 word is depth<<8 | stencil, i.e. gallium's S8_UINT_Z24 / X8Z24;
+	 * the "Z24 low" formats are rotated by 8 bits on the way. */
+	F(Z16_UNORM, GL_DEPTH_COMPONENT16, GL_DEPTH_COMPONENT, GL_UNSIGNED_SHORT, GLF_DEPTH),
+	F(Z32_UNORM, GL_DEPTH_COMPONENT32, GL_DEPTH_COMPONENT, GL_UNSIGNED_INT, GLF_DEPTH),
+	F(Z32_FLOAT, GL_DEPTH_COMPONENT32F, GL_DEPTH_COMPONENT, GL_FLOAT, GLF_DEPTH),
+	F(Z24_UNORM_S8_UINT, GL_DEPTH24_STENCIL8, GL_DEPTH_STENCIL, GL_UNSIGNED_INT_24_8,
+	  GLF_DEPTH | GLF_STENCIL | GLF_Z24_LOW),
+	F(S8_UINT_Z24_UNORM, GL_DEPTH24_STENCIL8, GL_DEPTH_STENCIL, GL_UNSIGNED_INT_24_8,
+	  GLF_DEPTH | GLF_STENCIL),
+	F(Z24X8_UNORM, GL_DEPTH24_STENCIL8, GL_DEPTH_STENCIL, GL_UNSIGNED_INT_24_8,
+	  GLF_DEPTH | GLF_Z24_LOW),
+	F(X8Z24_UNORM, GL_DEPTH24_STENCIL8, GL_DEPTH_STENCIL, GL_UNSIGNED_INT_24_8, GLF_DEPTH),
+	/* 64-bit texel: float depth, then stencil in the low byte of the next dword,
+	 * which is exactly GL_FLOAT_32_UNSIGNED_INT_24_8_REV. */
+	F(Z32_FLOAT_S8X24_UINT, GL_DEPTH32F_STENCIL8, GL_DEPTH_STENCIL,
+	  GL_FLOAT_32_UNSIGNED_INT_24_8_REV, GLF_DEPTH | GLF_STENCIL),
+	F(S8_UINT, GL_STENCIL_INDEX8, GL_STENCIL_INDEX, UB, GLF_STENCIL),
+};
+
+const struct gl_format *
+gl_format_get(uint32_t virgl_format)
+{
+	if (virgl_format > VIRGL_FORMAT_MAX || !formats[virgl_format].internal) {
+		return NULL;
+	}
+	return &formats[virgl_format];
+}
+
+static void
+rotate_rows(const uint8_t *src, size_t src_stride, uint8_t *dst, size_t dst_stride, uint32_t w,
+	    uint32_t h, unsigned left)
+{
+	for (uint32_t y = 0; y < h; y++) {
+		const uint8_t *s = src + y * src_stride;
+		uint8_t *d = dst + y * dst_stride;
+		for (uint32_t x = 0; x < w; x++) {
+			uint32_t v;
+			memcpy(&v, s + 4 * x, 4);
+			v = (v << left) | (v >> (32 - left));
+			memcpy(d + 4 * x, &v, 4);
+		}
+	}
+}
+
+void
+gl_format_convert(const struct gl_format *f, bool to_gl, const uint8_t *src, size_t src_stride,
+		  uint8_t *dst, size_t dst_stride, uint32_t w, uint32_t h)
+{
+	assert(f->flags & GLF_Z24_LOW);
+	/* gallium: depth bits 0-23, stencil/X 24-31; GL: depth 8-31, stencil 0-7 */
+	rotate_rows(src, src_stride, dst, dst_stride, w, h, to_gl ? 8 : 24);
+}
