@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 /* Command header: opcode bits 0-7, object type bits 8-15, payload length 16-31. */
-#define VGP_CMD_OPCODE(hdr) ((hdr) & 0xffu)
+#define VGP_CMD_OPCODE(hdr) ((hdr)&0xffu)
 #define VGP_CMD_OBJTYPE(hdr) (((hdr) >> 8) & 0xffu)
 #define VGP_CMD_LENGTH(hdr) ((hdr) >> 16)
 #define VGP_CMD_HEADER(op, objtype, len) \
@@ -163,7 +163,7 @@ enum virgl_shader_stage {
 
 /* CLEAR */
 #define VIRGL_CLEAR_BUFFERS 1
-#define VIRGL_CLEAR_COLOR_0 2 /* 4 raw dwords */
+#define VIRGL_CLEAR_COLOR_0 2  /* 4 raw dwords */
 #define VIRGL_CLEAR_DEPTH_LO 6 /* little-endian double */
 #define VIRGL_CLEAR_DEPTH_HI 7
 #define VIRGL_CLEAR_STENCIL 8
@@ -173,7 +173,7 @@ enum virgl_shader_stage {
 
 /* BLIT */
 #define VIRGL_BLIT_S0 1
-#define VIRGL_BLIT_S0_MASK(x) ((x) & 0xffu)
+#define VIRGL_BLIT_S0_MASK(x) ((x)&0xffu)
 #define VIRGL_BLIT_S0_FILTER(x) (((x) >> 8) & 0x3u)
 #define VIRGL_BLIT_S0_SCISSOR_ENABLE(x) (((x) >> 10) & 0x1u)
 #define VIRGL_BLIT_S0_RENDER_CONDITION_ENABLE(x) (((x) >> 11) & 0x1u)
@@ -247,15 +247,15 @@ enum virgl_shader_stage {
 
 /* BLEND */
 #define VIRGL_OBJ_BLEND_S0 2
-#define VIRGL_OBJ_BLEND_S0_INDEPENDENT_BLEND_ENABLE(x) ((x) & 0x1u)
+#define VIRGL_OBJ_BLEND_S0_INDEPENDENT_BLEND_ENABLE(x) ((x)&0x1u)
 #define VIRGL_OBJ_BLEND_S0_LOGICOP_ENABLE(x) (((x) >> 1) & 0x1u)
 #define VIRGL_OBJ_BLEND_S0_DITHER(x) (((x) >> 2) & 0x1u)
 #define VIRGL_OBJ_BLEND_S0_ALPHA_TO_COVERAGE(x) (((x) >> 3) & 0x1u)
 #define VIRGL_OBJ_BLEND_S0_ALPHA_TO_ONE(x) (((x) >> 4) & 0x1u)
 #define VIRGL_OBJ_BLEND_S1 3
-#define VIRGL_OBJ_BLEND_S1_LOGICOP_FUNC(x) ((x) & 0xfu)
+#define VIRGL_OBJ_BLEND_S1_LOGICOP_FUNC(x) ((x)&0xfu)
 #define VIRGL_OBJ_BLEND_S2(rt) (4 + (rt))
-#define VIRGL_OBJ_BLEND_S2_BLEND_ENABLE(x) ((x) & 0x1u)
+#define VIRGL_OBJ_BLEND_S2_BLEND_ENABLE(x) ((x)&0x1u)
 #define VIRGL_OBJ_BLEND_S2_RGB_FUNC(x) (((x) >> 1) & 0x7u)
 #define VIRGL_OBJ_BLEND_S2_RGB_SRC_FACTOR(x) (((x) >> 4) & 0x1fu)
 #define VIRGL_OBJ_BLEND_S2_RGB_DST_FACTOR(x) (((x) >> 9) & 0x1fu)
@@ -266,7 +266,7 @@ enum virgl_shader_stage {
 
 /* RASTERIZER */
 #define VIRGL_OBJ_RS_S0 2
-#define VIRGL_OBJ_RS_S0_FLATSHADE(x) ((x) & 0x1u)
+#define VIRGL_OBJ_RS_S0_FLATSHADE(x) ((x)&0x1u)
 #define VIRGL_OBJ_RS_S0_DEPTH_CLIP(x) (((x) >> 1) & 0x1u)
 #define VIRGL_OBJ_RS_S0_CLIP_HALFZ(x) (((x) >> 2) & 0x1u)
 #define VIRGL_OBJ_RS_S0_RASTERIZER_DISCARD(x) (((x) >> 3) & 0x1u)
@@ -298,7 +298,7 @@ enum virgl_shader_stage {
 #define VIRGL_OBJ_RS_POINT_SIZE 3
 #define VIRGL_OBJ_RS_SPRITE_COORD_ENABLE 4
 #define VIRGL_OBJ_RS_S3 5
-#define VIRGL_OBJ_RS_S3_LINE_STIPPLE_PATTERN(x) ((x) & 0xffffu)
+#define VIRGL_OBJ_RS_S3_LINE_STIPPLE_PATTERN(x) ((x)&0xffffu)
 #define VIRGL_OBJ_RS_S3_LINE_STIPPLE_FACTOR(x) (((x) >> 16) & 0xffu)
 #define VIRGL_OBJ_RS_S3_CLIP_PLANE_ENABLE(x) (((x) >> 24) & 0xffu)
 #define VIRGL_OBJ_RS_LINE_WIDTH 6
@@ -308,14 +308,14 @@ enum virgl_shader_stage {
 
 /* DSA */
 #define VIRGL_OBJ_DSA_S0 2
-#define VIRGL_OBJ_DSA_S0_DEPTH_ENABLE(x) ((x) & 0x1u)
+#define VIRGL_OBJ_DSA_S0_DEPTH_ENABLE(x) ((x)&0x1u)
 #define VIRGL_OBJ_DSA_S0_DEPTH_WRITEMASK(x) (((x) >> 1) & 0x1u)
 #define VIRGL_OBJ_DSA_S0_DEPTH_FUNC(x) (((x) >> 2) & 0x7u)
 #define VIRGL_OBJ_DSA_S0_ALPHA_ENABLED(x) (((x) >> 8) & 0x1u)
 #define VIRGL_OBJ_DSA_S0_ALPHA_FUNC(x) (((x) >> 9) & 0x7u)
 #define VIRGL_OBJ_DSA_S1 3 /* front stencil; S2 = 4 back */
 #define VIRGL_OBJ_DSA_S2 4
-#define VIRGL_OBJ_DSA_S1_STENCIL_ENABLED(x) ((x) & 0x1u)
+#define VIRGL_OBJ_DSA_S1_STENCIL_ENABLED(x) ((x)&0x1u)
 #define VIRGL_OBJ_DSA_S1_STENCIL_FUNC(x) (((x) >> 1) & 0x7u)
 #define VIRGL_OBJ_DSA_S1_STENCIL_FAIL_OP(x) (((x) >> 4) & 0x7u)
 #define VIRGL_OBJ_DSA_S1_STENCIL_ZPASS_OP(x) (((x) >> 7) & 0x7u)
@@ -329,24 +329,24 @@ enum virgl_shader_stage {
 #define VIRGL_OBJ_SHADER_TYPE 2
 #define VIRGL_OBJ_SHADER_OFFSET 3
 #define VIRGL_OBJ_SHADER_OFFSET_CONT 0x80000000u
-#define VIRGL_OBJ_SHADER_OFFSET_VAL(x) ((x) & 0x7fffffffu)
+#define VIRGL_OBJ_SHADER_OFFSET_VAL(x) ((x)&0x7fffffffu)
 #define VIRGL_OBJ_SHADER_NUM_TOKENS 4
 #define VIRGL_OBJ_SHADER_SO_NUM_OUTPUTS 5
 #define VIRGL_OBJ_SHADER_SO_STRIDE(i) (6 + (i))
-#define VIRGL_OBJ_SHADER_SO_OUTPUT0(i) (10 + (i) * 2)
-#define VIRGL_OBJ_SHADER_SO_OUTPUT1(i) (11 + (i) * 2)
-#define VIRGL_OBJ_SHADER_SO_OUTPUT_REGISTER_INDEX(x) ((x) & 0xffu)
+#define VIRGL_OBJ_SHADER_SO_OUTPUT0(i) (10 + (i)*2)
+#define VIRGL_OBJ_SHADER_SO_OUTPUT1(i) (11 + (i)*2)
+#define VIRGL_OBJ_SHADER_SO_OUTPUT_REGISTER_INDEX(x) ((x)&0xffu)
 #define VIRGL_OBJ_SHADER_SO_OUTPUT_START_COMPONENT(x) (((x) >> 8) & 0x3u)
 #define VIRGL_OBJ_SHADER_SO_OUTPUT_NUM_COMPONENTS(x) (((x) >> 10) & 0x7u)
 #define VIRGL_OBJ_SHADER_SO_OUTPUT_BUFFER(x) (((x) >> 13) & 0x7u)
 #define VIRGL_OBJ_SHADER_SO_OUTPUT_DST_OFFSET(x) (((x) >> 16) & 0xffffu)
-#define VIRGL_OBJ_SHADER_SO_OUTPUT_STREAM(x) ((x) & 0x3u)
+#define VIRGL_OBJ_SHADER_SO_OUTPUT_STREAM(x) ((x)&0x3u)
 
 /* VERTEX_ELEMENTS: 4 dwords per element after the handle */
-#define VIRGL_OBJ_VE_SRC_OFFSET(i) (2 + (i) * 4)
-#define VIRGL_OBJ_VE_INSTANCE_DIVISOR(i) (3 + (i) * 4)
-#define VIRGL_OBJ_VE_VERTEX_BUFFER_INDEX(i) (4 + (i) * 4)
-#define VIRGL_OBJ_VE_SRC_FORMAT(i) (5 + (i) * 4)
+#define VIRGL_OBJ_VE_SRC_OFFSET(i) (2 + (i)*4)
+#define VIRGL_OBJ_VE_INSTANCE_DIVISOR(i) (3 + (i)*4)
+#define VIRGL_OBJ_VE_VERTEX_BUFFER_INDEX(i) (4 + (i)*4)
+#define VIRGL_OBJ_VE_SRC_FORMAT(i) (5 + (i)*4)
 
 /* SAMPLER_VIEW */
 #define VIRGL_OBJ_SAMPLER_VIEW_RES_HANDLE 2
@@ -356,14 +356,14 @@ enum virgl_shader_stage {
 #define VIRGL_OBJ_SAMPLER_VIEW_TEXTURE_LAYER 4 /* first | last << 16 */
 #define VIRGL_OBJ_SAMPLER_VIEW_TEXTURE_LEVEL 5 /* first | last << 8 */
 #define VIRGL_OBJ_SAMPLER_VIEW_SWIZZLE 6
-#define VIRGL_OBJ_SAMPLER_VIEW_SWIZZLE_R(x) ((x) & 0x7u)
+#define VIRGL_OBJ_SAMPLER_VIEW_SWIZZLE_R(x) ((x)&0x7u)
 #define VIRGL_OBJ_SAMPLER_VIEW_SWIZZLE_G(x) (((x) >> 3) & 0x7u)
 #define VIRGL_OBJ_SAMPLER_VIEW_SWIZZLE_B(x) (((x) >> 6) & 0x7u)
 #define VIRGL_OBJ_SAMPLER_VIEW_SWIZZLE_A(x) (((x) >> 9) & 0x7u)
 
 /* SAMPLER_STATE */
 #define VIRGL_OBJ_SAMPLE_STATE_S0 2
-#define VIRGL_OBJ_SAMPLE_STATE_S0_WRAP_S(x) ((x) & 0x7u)
+#define VIRGL_OBJ_SAMPLE_STATE_S0_WRAP_S(x) ((x)&0x7u)
 #define VIRGL_OBJ_SAMPLE_STATE_S0_WRAP_T(x) (((x) >> 3) & 0x7u)
 #define VIRGL_OBJ_SAMPLE_STATE_S0_WRAP_R(x) (((x) >> 6) & 0x7u)
 #define VIRGL_OBJ_SAMPLE_STATE_S0_MIN_IMG_FILTER(x) (((x) >> 9) & 0x3u)

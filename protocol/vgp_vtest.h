@@ -49,7 +49,7 @@ enum vtest_cmd_id {
 #define VCMD_RES_CREATE_SIZE 10
 #define VCMD_RES_CREATE2_SIZE 11
 #define VCMD_RES_UNREF_SIZE 1
-#define VCMD_TRANSFER_HDR_SIZE 11 /* v0 TRANSFER_GET/PUT */
+#define VCMD_TRANSFER_HDR_SIZE 11  /* v0 TRANSFER_GET/PUT */
 #define VCMD_TRANSFER2_HDR_SIZE 10 /* TRANSFER_GET2/PUT2 */
 #define VCMD_BUSY_WAIT_SIZE 2
 #define VCMD_PROTOCOL_VERSION_SIZE 1
@@ -71,7 +71,7 @@ enum vtest_cmd_id {
 /* TRANSFER_GET2 / PUT2 payload positions. */
 #define VCMD_TRANSFER2_RES_HANDLE 0
 #define VCMD_TRANSFER2_LEVEL 1
-#define VCMD_TRANSFER2_X 2 /* x, y, z, w, h, d */
+#define VCMD_TRANSFER2_X 2         /* x, y, z, w, h, d */
 #define VCMD_TRANSFER2_DATA_SIZE 8 /* ignored: computed with the client's stride */
 #define VCMD_TRANSFER2_OFFSET 9
 

@@ -70,6 +70,8 @@ if ! kill -0 "$gears" 2>/dev/null; then
 	cat "$OUT/glxgears.log"
 	die "glxgears exited early (server log: $OUT/server.log)"
 fi
+# A client killed mid-message is logged as truncated; look before stopping it.
+dropped=$(grep dropped "$OUT/server.log")
 if [ -x "$SHOT" ]; then
 	"$SHOT" --window=glxgears "$OUT/glxgears.png" && echo "demo: screenshot $OUT/glxgears.png"
 fi
@@ -80,8 +82,8 @@ grep -m1 GL_RENDERER "$OUT/glxgears.log"
 grep -m1 GL_VERSION "$OUT/glxgears.log"
 grep 'frames in' "$OUT/glxgears.log" | tail -n 3
 fps=$(grep 'frames in' "$OUT/glxgears.log" | tail -n 1 | sed -n 's/.*= *\([0-9.]*\) FPS/\1/p')
-if grep -q dropped "$OUT/server.log"; then
-	grep dropped "$OUT/server.log"
+if [ -n "$dropped" ]; then
+	echo "$dropped"
 	die "the server dropped the client"
 fi
 [ -n "$fps" ] || die "glxgears reported no frame rate (see $OUT/glxgears.log)"

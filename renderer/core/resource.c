@@ -130,10 +130,16 @@ vr_resource_desc_backing_size(const struct vr_resource_desc *d, uint64_t *size)
 		uint64_t w = vr_minify(d->width, l), h = vr_minify(d->height, l);
 		uint64_t slices = d->target == PIPE_TEXTURE_3D ? vr_minify(d->depth, l) : layers;
 		/* Each factor is capped by desc_check, so 64-bit products cannot wrap. */
-		total += w * fi->block_bytes * h * (slices ? slices : 1);
+		uint64_t level_size;
+		/* Overflow-checked so that an unvalidated description cannot wrap. */
+		if (__builtin_mul_overflow(w * fi->block_bytes, h, &level_size) ||
+		    __builtin_mul_overflow(level_size, slices ? slices : 1, &level_size) ||
+		    __builtin_add_overflow(total, level_size, &total)) {
+			return false;
+		}
 	}
-	if (d->nr_samples > 1) {
-		total *= d->nr_samples;
+	if (d->nr_samples > 1 && __builtin_mul_overflow(total, (uint64_t)d->nr_samples, &total)) {
+		return false;
 	}
 	*size = total;
 	return true;
@@ -182,6 +188,34 @@ vr_device_resource_create(struct vr_device *dev, uint32_t id, const struct vr_re
 	}
 	res->backing = backing;
 	return res;
+}
+
+void
+vr_resource_level_pitch(const struct vr_resource *res, uint32_t level, uint32_t *stride,
+			uint32_t *layer_stride)
+{
+	const struct vr_format_info *fi = vr_format_get(res->desc.format);
+	uint64_t row = vr_minify(res->desc.width, level);
+	if (res->desc.target != PIPE_BUFFER) {
+		row *= fi->block_bytes;
+	}
+	/* 1D arrays keep one row per layer: gallium puts the layer in y. */
+	uint64_t rows =
+		res->desc.target == PIPE_TEXTURE_1D_ARRAY ? 1 : vr_minify(res->desc.height, level);
+	/* Descriptions are validated (<= 16384 texels x 16 bytes a row), so these fit;
+	 * clamp anyway so a surprise fails the bounds check rather than a cast. */
+	*stride = row > UINT32_MAX ? UINT32_MAX : (uint32_t)row;
+	*layer_stride = row * rows > UINT32_MAX ? UINT32_MAX : (uint32_t)(row * rows);
+}
+
+bool
+vr_resource_attach_backing(struct vr_resource *res, struct vr_backing *backing)
+{
+	if (res->backing) {
+		return false;
+	}
+	res->backing = backing;
+	return true;
 }
 
 void
@@ -266,6 +300,7 @@ vr_transfer_prepare_mem(struct vr_resource *res, uint32_t level, const struct vr
 	if (res->desc.target == PIPE_BUFFER) {
 		row = (uint64_t)box->w; /* buffers are byte-addressed */
 	}
+	/* Zero strides mean the box packed tightly (data inline in a command). */
 	uint64_t s = stride ? stride : row;
 	uint64_t ls = layer_stride ? layer_stride : s * (uint64_t)box->h;
 	if (s < row || ls < s * (uint64_t)(box->h ? box->h - 1 : 0) + row) {

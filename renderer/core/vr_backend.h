@@ -110,8 +110,8 @@ struct vr_ctx_impl {
 				     bool condition, uint32_t mode);
 
 	bool (*clear)(struct vr_backend_ctx *bctx, const struct vr_clear *clear);
-	bool (*clear_texture)(struct vr_backend_ctx *bctx, struct vr_resource *res,
-			      uint32_t level, const struct vr_box *box, const uint32_t value[4]);
+	bool (*clear_texture)(struct vr_backend_ctx *bctx, struct vr_resource *res, uint32_t level,
+			      const struct vr_box *box, const uint32_t value[4]);
 	bool (*draw_vbo)(struct vr_backend_ctx *bctx, const struct vr_draw_info *info);
 	bool (*blit)(struct vr_backend_ctx *bctx, const struct vr_blit *blit);
 	bool (*resource_copy_region)(struct vr_backend_ctx *bctx,

@@ -25,11 +25,11 @@
 #include "vr_state.h"
 
 /* Caps on guest-controlled counts: each one bounds host memory a guest can pin. */
-#define VR_MAX_RESOURCES 65536	   /* per device: Mesa uses ~10 live + fences */
-#define VR_MAX_CONTEXTS 256	   /* per device: virtio-gpu contexts */
-#define VR_MAX_SUB_CTXS 64	   /* per context: Mesa uses one per pipe_context */
-#define VR_MAX_OBJECTS 65536	   /* per sub-context */
-#define VR_MAX_TEXTURE_SIZE 16384  /* per 2D dimension, as advertised in caps */
+#define VR_MAX_RESOURCES 65536    /* per device: Mesa uses ~10 live + fences */
+#define VR_MAX_CONTEXTS 256       /* per device: virtio-gpu contexts */
+#define VR_MAX_SUB_CTXS 64        /* per context: Mesa uses one per pipe_context */
+#define VR_MAX_OBJECTS 65536      /* per sub-context */
+#define VR_MAX_TEXTURE_SIZE 16384 /* per 2D dimension, as advertised in caps */
 #define VR_MAX_TEXTURE_3D_SIZE 2048
 #define VR_MAX_ARRAY_LAYERS 2048
 #define VR_MAX_BUFFER_SIZE (1u << 30) /* 1 GiB: above any sane guest buffer */
@@ -40,7 +40,7 @@
 struct vr_resource_desc {
 	uint32_t target; /* PIPE_BUFFER .. PIPE_TEXTURE_CUBE_ARRAY */
 	uint32_t format; /* virgl format */
-	uint32_t bind;	 /* VIRGL_BIND_* */
+	uint32_t bind;   /* VIRGL_BIND_* */
 	uint32_t width, height, depth;
 	uint32_t array_size;
 	uint32_t last_level;
@@ -117,7 +117,7 @@ void vr_object_unref(struct vr_object *obj);
 struct vr_sub_ctx {
 	uint32_t id;
 	struct vr_hash objects; /* handle -> struct vr_object * (one ref each) */
-	void *backend_priv;	/* owned by the backend */
+	void *backend_priv;     /* owned by the backend */
 	/* A shader whose text arrives in several CREATE_OBJECT chunks. */
 	struct vr_object *pending_shader;
 };
@@ -127,7 +127,7 @@ struct vr_ctx {
 	struct vr_device *dev;
 	char name[64];
 	struct vr_hash sub_ctxs; /* id -> struct vr_sub_ctx * */
-	struct vr_sub_ctx *sub;	 /* current; NULL until SET_SUB_CTX */
+	struct vr_sub_ctx *sub;  /* current; NULL until SET_SUB_CTX */
 	struct vr_backend_ctx *bctx;
 	bool broken;
 	char error[160]; /* first error that broke the context */
@@ -167,8 +167,9 @@ bool vr_ctx_sub_set(struct vr_ctx *ctx, uint32_t id);
 /**
  * Validates a transfer box against a resource level and resolves it into guest
  * memory [offset, ...) of the backing; fills `xfer`. stride/layer_stride 0 mean
- * tight packing of the box's level. Returns false (and sets *why) when any byte
- * would fall outside the level or the backing.
+ * the box packed tightly (as for data inline in a command); transports whose
+ * guest memory holds the whole level pass vr_resource_level_pitch() instead. Returns false (and
+ * sets *why) when any byte would fall outside the level or the backing.
  */
 bool vr_transfer_prepare(struct vr_resource *res, uint32_t level, const struct vr_box *box,
 			 uint32_t stride, uint32_t layer_stride, uint64_t offset, bool to_host,
@@ -219,11 +220,26 @@ size_t vr_device_get_caps(struct vr_device *dev, uint32_t capset_id, void *buf, 
 struct vr_resource *vr_device_resource_create(struct vr_device *dev, uint32_t id,
 					      const struct vr_resource_desc *desc,
 					      struct vr_backing *backing, const char **why);
+/**
+ * Attaches guest memory to a resource created without it (vtest creates the
+ * resource first so that its description is validated before anything is sized
+ * from it). Ownership passes to the resource. False if it already has a backing.
+ */
+/**
+ * Row and layer pitch of a level in Mesa's guest backing layout: rows of
+ * width-in-blocks x block size with no padding, levels one after another
+ * (virgl-wire.md §1.5). vtest v2 transfers carry no stride and use these.
+ */
+void vr_resource_level_pitch(const struct vr_resource *res, uint32_t level, uint32_t *stride,
+			     uint32_t *layer_stride);
+
+bool vr_resource_attach_backing(struct vr_resource *res, struct vr_backing *backing);
+
 /** Drops the table's reference. False if the id is unknown. */
 bool vr_device_resource_unref(struct vr_device *dev, uint32_t id);
 struct vr_resource *vr_device_lookup_resource(struct vr_device *dev, uint32_t id);
 
-/** Bytes of guest backing a resource description needs (tight layout, all levels). */
+/** Bytes of guest backing a description needs (tight layout, all levels); false on overflow. */
 bool vr_resource_desc_backing_size(const struct vr_resource_desc *desc, uint64_t *size);
 
 /** Creates a context. NULL (and *why) on a bad or duplicate id, or backend failure. */

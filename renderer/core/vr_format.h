@@ -20,7 +20,7 @@ enum vr_format_kind {
 
 struct vr_format_info {
 	uint8_t block_bytes; /* bytes per texel (0 = unknown format) */
-	uint8_t kind;	     /* enum vr_format_kind */
+	uint8_t kind;        /* enum vr_format_kind */
 };
 
 /** Info for a virgl format, or NULL when pvgpu does not know it (or out of range). */

@@ -80,7 +80,7 @@ struct vr_vertex_element {
 	uint32_t src_offset;
 	uint32_t instance_divisor;
 	uint32_t vertex_buffer_index; /* < VIRGL_MAX_VERTEX_BUFFERS */
-	uint32_t format;	      /* valid virgl format */
+	uint32_t format;              /* valid virgl format */
 };
 
 struct vr_vertex_elements_state {
@@ -125,7 +125,7 @@ struct vr_surface_state {
 struct vr_query_state {
 	uint32_t type; /* pipe_query_type */
 	uint32_t index;
-	uint32_t offset; /* byte offset of the vgp_query_result in res */
+	uint32_t offset;         /* byte offset of the vgp_query_result in res */
 	struct vr_resource *res; /* referenced */
 };
 
@@ -156,7 +156,7 @@ struct vr_shader_state {
 /* --------------------------------------------------------------- commands */
 
 struct vr_framebuffer_state {
-	uint32_t nr_cbufs; /* <= VIRGL_MAX_COLOR_BUFS */
+	uint32_t nr_cbufs;                             /* <= VIRGL_MAX_COLOR_BUFS */
 	struct vr_object *cbufs[VIRGL_MAX_COLOR_BUFS]; /* surfaces or NULL */
 	struct vr_object *zsbuf;
 };
@@ -178,7 +178,7 @@ struct vr_vertex_buffer {
 
 struct vr_index_buffer {
 	struct vr_resource *res; /* NULL = unbound */
-	uint32_t index_size;	 /* 1, 2 or 4 (0 when unbound) */
+	uint32_t index_size;     /* 1, 2 or 4 (0 when unbound) */
 	uint32_t offset;
 };
 

@@ -25,7 +25,7 @@ struct decode_entry {
 	uint16_t min_len;
 	uint16_t max_len; /* inclusive; ANY_LEN = no upper bound */
 	uint8_t flags;
-	decode_fn fn;	    /* NULL with reject NULL: accepted and skipped */
+	decode_fn fn;       /* NULL with reject NULL: accepted and skipped */
 	const char *reject; /* non-NULL: always a context error, with this reason */
 };
 
@@ -48,8 +48,8 @@ decode_destroy_sub_ctx(struct vr_ctx *ctx, const uint32_t *cmd, uint32_t len)
 }
 
 #define CMD(op, lo, hi, fl, handler) \
-	[VIRGL_CCMD_##op] = {.name = #op, .min_len = (lo), .max_len = (hi), .flags = (fl), \
-			     .fn = (handler)}
+	[VIRGL_CCMD_##op] = {        \
+		.name = #op, .min_len = (lo), .max_len = (hi), .flags = (fl), .fn = (handler)}
 #define REJECT(op, why) [VIRGL_CCMD_##op] = {.name = #op, .max_len = ANY_LEN, .reject = (why)}
 
 static const char video_reason[] = "video commands are not supported";
@@ -165,8 +165,10 @@ vr_ctx_submit(struct vr_ctx *ctx, const uint32_t *buf, size_t ndw)
 		}
 		/* pos < ndw, so ndw - pos - 1 cannot wrap. */
 		if (len > ndw - pos - 1) {
-			vr_ctx_error(ctx, "%s at dword %zu: length %u runs past the end "
-				     "(%zu dwords)", table[op].name, pos, len, ndw);
+			vr_ctx_error(ctx,
+				     "%s at dword %zu: length %u runs past the end "
+				     "(%zu dwords)",
+				     table[op].name, pos, len, ndw);
 			return false;
 		}
 		if (!check_entry(ctx, op, len, pos)) {
@@ -221,8 +223,8 @@ decode_resource(struct vr_ctx *ctx, uint32_t handle, bool allow_null, const char
 }
 
 bool
-decode_object(struct vr_ctx *ctx, uint32_t handle, uint32_t type, bool allow_null,
-	      const char *what, struct vr_object **out)
+decode_object(struct vr_ctx *ctx, uint32_t handle, uint32_t type, bool allow_null, const char *what,
+	      struct vr_object **out)
 {
 	*out = NULL;
 	if (!handle) {

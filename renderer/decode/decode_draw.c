@@ -99,15 +99,15 @@ blit_box_valid(const struct vr_resource *res, uint32_t level, const struct vr_bo
 	struct vr_box n = *b;
 	if (n.w < 0) {
 		n.x = (int32_t)((int64_t)n.x + n.w);
-		n.w = (int32_t)-(int64_t)n.w;
+		n.w = (int32_t) - (int64_t)n.w;
 	}
 	if (n.h < 0) {
 		n.y = (int32_t)((int64_t)n.y + n.h);
-		n.h = (int32_t)-(int64_t)n.h;
+		n.h = (int32_t) - (int64_t)n.h;
 	}
 	if (n.d < 0) {
 		n.z = (int32_t)((int64_t)n.z + n.d);
-		n.d = (int32_t)-(int64_t)n.d;
+		n.d = (int32_t) - (int64_t)n.d;
 	}
 	return vr_resource_box_valid(res, level, &n);
 }
@@ -173,7 +173,7 @@ decode_resource_copy_region(struct vr_ctx *ctx, const uint32_t *cmd, uint32_t le
 	}
 	/* The destination box has the source's extent at (dstx, dsty, dstz). */
 	struct vr_box dst_box = {(int32_t)c.dstx, (int32_t)c.dsty, (int32_t)c.dstz,
-				 c.src_box.w, c.src_box.h, c.src_box.d};
+				 c.src_box.w,     c.src_box.h,     c.src_box.d};
 	if (c.dstx > INT32_MAX || c.dsty > INT32_MAX || c.dstz > INT32_MAX ||
 	    !vr_resource_box_valid(c.src, c.src_level, &c.src_box) ||
 	    !vr_resource_box_valid(c.dst, c.dst_level, &dst_box)) {

@@ -130,8 +130,7 @@ create_dsa(struct vr_ctx *ctx, const uint32_t *cmd, uint32_t len, struct vr_obje
 }
 
 static bool
-create_vertex_elements(struct vr_ctx *ctx, const uint32_t *cmd, uint32_t len,
-		       struct vr_object *obj)
+create_vertex_elements(struct vr_ctx *ctx, const uint32_t *cmd, uint32_t len, struct vr_object *obj)
 {
 	/* The count comes from the length; 0 or > 32 elements overflowed fixed arrays
 	 * in older hosts (CVE-2017-5994). */
@@ -208,9 +207,10 @@ create_sampler_view(struct vr_ctx *ctx, const uint32_t *cmd, uint32_t len, struc
 		v->last_level = (dw5 >> 8) & 0xffu;
 		if (v->first_layer > v->last_layer || v->last_layer >= vr_resource_layers(res) ||
 		    v->first_level > v->last_level || v->last_level > res->desc.last_level) {
-			vr_ctx_error(ctx, "sampler view: layers %u..%u / levels %u..%u outside "
-				     "the resource", v->first_layer, v->last_layer,
-				     v->first_level, v->last_level);
+			vr_ctx_error(ctx,
+				     "sampler view: layers %u..%u / levels %u..%u outside "
+				     "the resource",
+				     v->first_layer, v->last_layer, v->first_level, v->last_level);
 			return false;
 		}
 	}
@@ -231,8 +231,7 @@ create_sampler_view(struct vr_ctx *ctx, const uint32_t *cmd, uint32_t len, struc
 }
 
 static bool
-create_sampler_state(struct vr_ctx *ctx, const uint32_t *cmd, uint32_t len,
-		     struct vr_object *obj)
+create_sampler_state(struct vr_ctx *ctx, const uint32_t *cmd, uint32_t len, struct vr_object *obj)
 {
 	struct vr_sampler_state *s = &obj->u.sampler;
 	uint32_t s0 = cmd[VIRGL_OBJ_SAMPLE_STATE_S0];
@@ -373,8 +372,7 @@ static const struct create_entry creators[VIRGL_MAX_OBJECTS] = {
 					VIRGL_OBJ_SAMPLER_STATE_SIZE, create_sampler_state},
 	[VIRGL_OBJECT_SURFACE] = {"SURFACE", VIRGL_OBJ_SURFACE_SIZE, VIRGL_OBJ_SURFACE_SIZE,
 				  create_surface},
-	[VIRGL_OBJECT_QUERY] = {"QUERY", VIRGL_OBJ_QUERY_SIZE, VIRGL_OBJ_QUERY_SIZE,
-				create_query},
+	[VIRGL_OBJECT_QUERY] = {"QUERY", VIRGL_OBJ_QUERY_SIZE, VIRGL_OBJ_QUERY_SIZE, create_query},
 	[VIRGL_OBJECT_STREAMOUT_TARGET] = {"STREAMOUT_TARGET", VIRGL_OBJ_STREAMOUT_SIZE,
 					   VIRGL_OBJ_STREAMOUT_SIZE, create_so_target},
 	[VIRGL_OBJECT_MSAA_SURFACE] = {"MSAA_SURFACE", VIRGL_OBJ_MSAA_SURFACE_SIZE,

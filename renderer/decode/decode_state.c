@@ -338,8 +338,7 @@ bool
 decode_set_render_condition(struct vr_ctx *ctx, const uint32_t *cmd, uint32_t len)
 {
 	struct vr_object *query;
-	if (!decode_object(ctx, cmd[1], VIRGL_OBJECT_QUERY, true, "SET_RENDER_CONDITION",
-			   &query)) {
+	if (!decode_object(ctx, cmd[1], VIRGL_OBJECT_QUERY, true, "SET_RENDER_CONDITION", &query)) {
 		return false;
 	}
 	if (!BCTX_SLOT(ctx, set_render_condition)) {

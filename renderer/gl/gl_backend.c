@@ -233,8 +233,8 @@ gl_fence_insert(struct gl_backend *be)
 /* ------------------------------------------------------------ lifetime */
 
 static void GLAPIENTRY
-debug_cb(GLenum source, GLenum type, GLuint id, GLenum severity, GLsizei length,
-	 const GLchar *msg, const void *user)
+debug_cb(GLenum source, GLenum type, GLuint id, GLenum severity, GLsizei length, const GLchar *msg,
+	 const void *user)
 {
 	(void)source, (void)id, (void)length, (void)user;
 	if (severity != GL_DEBUG_SEVERITY_NOTIFICATION) {

@@ -46,8 +46,8 @@ static void
 blit_layers(struct gl_backend *be, const struct blit_side *src, const struct blit_side *dst,
 	    GLbitfield mask, GLenum filter)
 {
-	GLenum point = mask & GL_COLOR_BUFFER_BIT ? GL_COLOR_ATTACHMENT0
-						  : zs_point(gl_res(dst->res)->fmt);
+	GLenum point =
+		mask & GL_COLOR_BUFFER_BIT ? GL_COLOR_ATTACHMENT0 : zs_point(gl_res(dst->res)->fmt);
 	struct vr_box s = layer_box(src->res, src->box);
 	struct vr_box d = layer_box(dst->res, dst->box);
 	int32_t layers = d.d < 0 ? -d.d : d.d;
@@ -149,26 +149,67 @@ static int
 view_class(GLenum internal)
 {
 	switch (internal) {
-	case GL_RGBA32F: case GL_RGBA32UI: case GL_RGBA32I:
+	case GL_RGBA32F:
+	case GL_RGBA32UI:
+	case GL_RGBA32I:
 		return 128;
-	case GL_RGB32F: case GL_RGB32UI: case GL_RGB32I:
+	case GL_RGB32F:
+	case GL_RGB32UI:
+	case GL_RGB32I:
 		return 96;
-	case GL_RGBA16F: case GL_RG32F: case GL_RGBA16UI: case GL_RG32UI: case GL_RGBA16I:
-	case GL_RG32I: case GL_RGBA16: case GL_RGBA16_SNORM:
+	case GL_RGBA16F:
+	case GL_RG32F:
+	case GL_RGBA16UI:
+	case GL_RG32UI:
+	case GL_RGBA16I:
+	case GL_RG32I:
+	case GL_RGBA16:
+	case GL_RGBA16_SNORM:
 		return 64;
-	case GL_RGB16: case GL_RGB16_SNORM: case GL_RGB16F: case GL_RGB16UI: case GL_RGB16I:
+	case GL_RGB16:
+	case GL_RGB16_SNORM:
+	case GL_RGB16F:
+	case GL_RGB16UI:
+	case GL_RGB16I:
 		return 48;
-	case GL_RG16F: case GL_R11F_G11F_B10F: case GL_R32F: case GL_RGB10_A2UI: case GL_RGBA8UI:
-	case GL_RG16UI: case GL_R32UI: case GL_RGBA8I: case GL_RG16I: case GL_R32I:
-	case GL_RGB10_A2: case GL_RGBA8: case GL_RG16: case GL_RGBA8_SNORM: case GL_RG16_SNORM:
-	case GL_SRGB8_ALPHA8: case GL_RGB9_E5:
+	case GL_RG16F:
+	case GL_R11F_G11F_B10F:
+	case GL_R32F:
+	case GL_RGB10_A2UI:
+	case GL_RGBA8UI:
+	case GL_RG16UI:
+	case GL_R32UI:
+	case GL_RGBA8I:
+	case GL_RG16I:
+	case GL_R32I:
+	case GL_RGB10_A2:
+	case GL_RGBA8:
+	case GL_RG16:
+	case GL_RGBA8_SNORM:
+	case GL_RG16_SNORM:
+	case GL_SRGB8_ALPHA8:
+	case GL_RGB9_E5:
 		return 32;
-	case GL_RGB8: case GL_RGB8_SNORM: case GL_SRGB8: case GL_RGB8UI: case GL_RGB8I:
+	case GL_RGB8:
+	case GL_RGB8_SNORM:
+	case GL_SRGB8:
+	case GL_RGB8UI:
+	case GL_RGB8I:
 		return 24;
-	case GL_R16F: case GL_RG8UI: case GL_R16UI: case GL_RG8I: case GL_R16I: case GL_RG8:
-	case GL_R16: case GL_RG8_SNORM: case GL_R16_SNORM:
+	case GL_R16F:
+	case GL_RG8UI:
+	case GL_R16UI:
+	case GL_RG8I:
+	case GL_R16I:
+	case GL_RG8:
+	case GL_R16:
+	case GL_RG8_SNORM:
+	case GL_R16_SNORM:
 		return 16;
-	case GL_R8UI: case GL_R8I: case GL_R8: case GL_R8_SNORM:
+	case GL_R8UI:
+	case GL_R8I:
+	case GL_R8:
+	case GL_R8_SNORM:
 		return 8;
 	default:
 		return 0;

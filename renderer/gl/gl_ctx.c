@@ -83,8 +83,7 @@ object_create(struct vr_backend_ctx *bctx, struct vr_object *obj)
 		if (!gl_format_get(st->format)) {
 			/* Not fatal: the guest may create surfaces it never binds. */
 			vr_log_rl(&gl_ctx(bctx)->be->rl, VR_CAT_GL, VR_LOG_WARN,
-				  "surface %u: format %u not implemented", obj->handle,
-				  st->format);
+				  "surface %u: format %u not implemented", obj->handle, st->format);
 		}
 	}
 	return true;
@@ -98,10 +97,10 @@ bind_object(struct vr_backend_ctx *bctx, uint32_t type, struct vr_object *obj)
 		return;
 	}
 	gl_swap_ref(&s->cso[type], obj);
-	s->dirty |= type == VIRGL_OBJECT_BLEND	 ? GL_DIRTY_BLEND
-		    : type == VIRGL_OBJECT_DSA	 ? GL_DIRTY_DSA
+	s->dirty |= type == VIRGL_OBJECT_BLEND        ? GL_DIRTY_BLEND
+		    : type == VIRGL_OBJECT_DSA        ? GL_DIRTY_DSA
 		    : type == VIRGL_OBJECT_RASTERIZER ? GL_DIRTY_RS
-						       : 0;
+						      : 0;
 }
 
 static void

@@ -23,7 +23,7 @@
 #define F(fmt, in, cf, ct, fl) [VIRGL_FORMAT_##fmt] = {in, cf, ct, fl, {0, 0, 0, 0}}
 /* Formats GL core lacks (alpha, luminance, intensity) live in R/RG textures
  * and are sampled through a texture swizzle. */
-#define SW(fmt, in, cf, ct, fl, r, g, b, a)                                    \
+#define SW(fmt, in, cf, ct, fl, r, g, b, a) \
 	[VIRGL_FORMAT_##fmt] = {in, cf, ct, (fl) | GLF_SWIZZLE, {r, g, b, a}}
 
 static const struct gl_format formats[VIRGL_FORMAT_MAX + 1] = {
@@ -62,10 +62,9 @@ static const struct gl_format formats[VIRGL_FORMAT_MAX + 1] = {
 	SW(I8_UNORM, GL_R8, GL_RED, UB, 0, GL_RED, GL_RED, GL_RED, GL_RED),
 	SW(L8A8_UNORM, GL_RG8, GL_RG, UB, 0, GL_RED, GL_RED, GL_RED, GL_GREEN),
 	SW(L16_UNORM, GL_R16, GL_RED, GL_UNSIGNED_SHORT, 0, GL_RED, GL_RED, GL_RED, GL_ONE),
-	SW(A16_UNORM, GL_R16, GL_RED, GL_UNSIGNED_SHORT, GLF_ALPHA_IN_R, GL_ZERO, GL_ZERO,
-	   GL_ZERO, GL_RED),
-	SW(L16A16_UNORM, GL_RG16, GL_RG, GL_UNSIGNED_SHORT, 0, GL_RED, GL_RED, GL_RED,
-	   GL_GREEN),
+	SW(A16_UNORM, GL_R16, GL_RED, GL_UNSIGNED_SHORT, GLF_ALPHA_IN_R, GL_ZERO, GL_ZERO, GL_ZERO,
+	   GL_RED),
+	SW(L16A16_UNORM, GL_RG16, GL_RG, GL_UNSIGNED_SHORT, 0, GL_RED, GL_RED, GL_RED, GL_GREEN),
 	/* 16-bit normalised. */
 	F(R16_UNORM, GL_R16, GL_RED, GL_UNSIGNED_SHORT, R),
 	F(R16G16_UNORM, GL_RG16, GL_RG, GL_UNSIGNED_SHORT, R),

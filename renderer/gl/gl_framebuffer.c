@@ -59,7 +59,7 @@ reattach(struct gl_backend *be, struct gl_sub *s)
 {
 	GLenum bufs[VIRGL_MAX_COLOR_BUFS];
 	uint32_t max = be->max_draw_buffers < VIRGL_MAX_COLOR_BUFS ? be->max_draw_buffers
-								     : VIRGL_MAX_COLOR_BUFS;
+								   : VIRGL_MAX_COLOR_BUFS;
 	for (uint32_t i = 0; i < max; i++) {
 		const struct gl_format *f = i < s->nr_cbufs ? surface_format(s->cbufs[i]) : NULL;
 		bufs[i] = GL_NONE;

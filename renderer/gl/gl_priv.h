@@ -22,22 +22,22 @@
 /* ------------------------------------------------------------- formats */
 
 enum gl_format_flags {
-	GLF_RENDER = 1u << 0,	 /* candidate colour render target (probed at init) */
-	GLF_DEPTH = 1u << 1,	 /* has depth */
-	GLF_STENCIL = 1u << 2,	 /* has stencil */
-	GLF_SRGB = 1u << 3,	 /* sRGB-encoded colour */
-	GLF_INTEGER = 1u << 4,	 /* pure integer colour */
-	GLF_SWIZZLE = 1u << 5,	 /* sampled through a texture swizzle (A8, L8, ...) */
-	GLF_Z24_LOW = 1u << 6,	 /* depth in the low 24 bits: rotate vs GL's 24_8 */
-	GLF_X_ALPHA = 1u << 7,	 /* X channel: alpha reads as one */
+	GLF_RENDER = 1u << 0,     /* candidate colour render target (probed at init) */
+	GLF_DEPTH = 1u << 1,      /* has depth */
+	GLF_STENCIL = 1u << 2,    /* has stencil */
+	GLF_SRGB = 1u << 3,       /* sRGB-encoded colour */
+	GLF_INTEGER = 1u << 4,    /* pure integer colour */
+	GLF_SWIZZLE = 1u << 5,    /* sampled through a texture swizzle (A8, L8, ...) */
+	GLF_Z24_LOW = 1u << 6,    /* depth in the low 24 bits: rotate vs GL's 24_8 */
+	GLF_X_ALPHA = 1u << 7,    /* X channel: alpha reads as one */
 	GLF_ALPHA_IN_R = 1u << 8, /* A8/A16: the alpha channel lives in R */
 };
 
 struct gl_format {
-	GLenum internal; /* sized internal format; 0 = not supported */
-	GLenum format;	 /* client format for TexSubImage / ReadPixels */
-	GLenum type;	 /* client type */
-	uint16_t flags;	 /* enum gl_format_flags */
+	GLenum internal;  /* sized internal format; 0 = not supported */
+	GLenum format;    /* client format for TexSubImage / ReadPixels */
+	GLenum type;      /* client type */
+	uint16_t flags;   /* enum gl_format_flags */
 	GLint swizzle[4]; /* sampling swizzle when GLF_SWIZZLE */
 };
 
@@ -55,8 +55,8 @@ gl_format_needs_convert(const struct gl_format *f)
  * Converts `h` rows of `w` texels between guest layout and GL's client layout
  * for a format with gl_format_needs_convert(); src and dst may be the same.
  */
-void gl_format_convert(const struct gl_format *f, bool to_gl, const uint8_t *src,
-		       size_t src_stride, uint8_t *dst, size_t dst_stride, uint32_t w, uint32_t h);
+void gl_format_convert(const struct gl_format *f, bool to_gl, const uint8_t *src, size_t src_stride,
+		       uint8_t *dst, size_t dst_stride, uint32_t w, uint32_t h);
 
 /* ---------------------------------------------------------- backend/state */
 
@@ -64,7 +64,7 @@ void gl_format_convert(const struct gl_format *f, bool to_gl, const uint8_t *src
  * the same window texture costs no re-attachment (the per-frame hot path). */
 struct gl_fbo {
 	GLuint id;
-	GLenum point;	/* current attachment point, 0 = none */
+	GLenum point; /* current attachment point, 0 = none */
 	GLuint tex;
 	uint32_t level, layer;
 };
@@ -88,8 +88,8 @@ struct gl_backend {
 	GLuint active_unit;  /* cached glActiveTexture unit, ~0 unknown */
 	GLint unpack_row_length, unpack_image_height, pack_row_length, pack_image_height;
 	int scissor_test; /* -1 unknown, 0/1 */
-	int fb_srgb;	  /* -1 unknown, 0/1 */
-	GLsync fence;	  /* the last flush's fence, or 0 */
+	int fb_srgb;      /* -1 unknown, 0/1 */
+	GLsync fence;     /* the last flush's fence, or 0 */
 	uint8_t *scratch; /* conversion buffer (grows) */
 	size_t scratch_size;
 	uint32_t fbo_mask[16]; /* colour formats the host can attach to an FBO (probed) */
@@ -169,10 +169,10 @@ bool gl_transfer(struct vr_backend *be, const struct vr_transfer *xfer);
 /* ------------------------------------------------------------- contexts */
 
 #define GL_DIRTY_FB (1u << 0)
-#define GL_DIRTY_SCISSOR (1u << 1)  /* scissor rects / enable */
-#define GL_DIRTY_BLEND (1u << 2)    /* colour masks, blending */
-#define GL_DIRTY_DSA (1u << 3)	    /* depth/stencil masks and tests */
-#define GL_DIRTY_RS (1u << 4)	    /* rasterizer state (discard, ...) */
+#define GL_DIRTY_SCISSOR (1u << 1) /* scissor rects / enable */
+#define GL_DIRTY_BLEND (1u << 2)   /* colour masks, blending */
+#define GL_DIRTY_DSA (1u << 3)     /* depth/stencil masks and tests */
+#define GL_DIRTY_RS (1u << 4)      /* rasterizer state (discard, ...) */
 #define GL_DIRTY_VIEWPORT (1u << 5)
 #define GL_DIRTY_ALL 0xffffffffu
 
@@ -181,13 +181,13 @@ struct gl_sub {
 	GLuint fbo;
 	uint32_t nr_cbufs;
 	struct vr_object *cbufs[VIRGL_MAX_COLOR_BUFS]; /* referenced */
-	struct vr_object *zsbuf;			/* referenced */
+	struct vr_object *zsbuf;                       /* referenced */
 	/* Bound CSOs (referenced): blend, rasterizer, dsa, vertex elements. */
 	struct vr_object *cso[VIRGL_OBJECT_VERTEX_ELEMENTS + 1];
 	struct vr_object *shaders[6]; /* referenced */
 	struct vr_viewport viewports[VIRGL_MAX_VIEWPORTS];
 	struct vr_scissor scissors[VIRGL_MAX_VIEWPORTS];
-	uint32_t dirty; /* GL_DIRTY_*: GL state that must be re-emitted before use */
+	uint32_t dirty;   /* GL_DIRTY_*: GL state that must be re-emitted before use */
 	bool fb_complete; /* status of fbo after the last re-attachment */
 };
 

@@ -162,8 +162,8 @@ readback_whole_level(struct gl_backend *be, const struct vr_transfer *x, uint32_
 	struct gl_resource *gr = gl_res(x->res);
 	const struct vr_resource_desc *d = &x->res->desc;
 	size_t w = vr_minify(d->width, x->level);
-	size_t h = gr->target == GL_TEXTURE_1D_ARRAY ? d->array_size
-						     : vr_minify(d->height, x->level);
+	size_t h =
+		gr->target == GL_TEXTURE_1D_ARRAY ? d->array_size : vr_minify(d->height, x->level);
 	size_t layers = d->target == PIPE_TEXTURE_3D ? vr_minify(d->depth, x->level)
 						     : vr_resource_layers(x->res);
 	size_t row = w * bpp, image = row * h;

@@ -12,6 +12,7 @@
 
 #include "null_priv.h"
 #include "vgp_virgl_format.h"
+#include "vr_caps.h"
 #include "vr_core.h"
 #include "vr_format.h"
 
@@ -102,6 +103,22 @@ static void
 null_fill_caps(struct vr_backend *be, struct vgp_caps_v2 *caps)
 {
 	null_log(null_backend(be), "fill_caps");
+	/* Claim every format the core knows, so a real Mesa client gets far enough to
+	 * submit streams (it gives up on a screen without a render format); the null
+	 * backend accepts everything and draws nothing. */
+	for (uint32_t f = 1; f <= VIRGL_FORMAT_MAX; f++) {
+		const struct vr_format_info *fi = vr_format_get(f);
+		if (!fi) {
+			continue;
+		}
+		vr_caps_mask_set(&caps->v1.sampler, f);
+		vr_caps_mask_set(&caps->supported_readback_formats, f);
+		if (vr_format_is_depth_or_stencil(fi)) {
+			vr_caps_mask_set(&caps->v1.depthstencil, f);
+		}
+		vr_caps_mask_set(&caps->v1.render, f);
+	}
+	snprintf(caps->renderer, sizeof(caps->renderer), "pvgpu (null)");
 }
 
 static bool
@@ -132,8 +149,8 @@ transfer_hash(const struct vr_transfer *x)
 	uint32_t h = 2166136261u;
 	for (int32_t z = 0; z < x->box.d; z++) {
 		for (int32_t y = 0; y < x->box.h; y++) {
-			const uint8_t *p = x->data + (size_t)z * x->layer_stride +
-					   (size_t)y * x->stride;
+			const uint8_t *p =
+				x->data + (size_t)z * x->layer_stride + (size_t)y * x->stride;
 			h = null_hash(p, row, h);
 		}
 	}
@@ -144,9 +161,11 @@ static bool
 null_transfer(struct vr_backend *be, const struct vr_transfer *x)
 {
 	struct null_line l = {.n = 0};
-	null_line_add(&l, "transfer res=%u to_host=%d level=%u box=%d,%d,%d %dx%dx%d stride=%u "
-		      "layer_stride=%u", x->res->id, x->to_host, x->level, x->box.x, x->box.y,
-		      x->box.z, x->box.w, x->box.h, x->box.d, x->stride, x->layer_stride);
+	null_line_add(&l,
+		      "transfer res=%u to_host=%d level=%u box=%d,%d,%d %dx%dx%d stride=%u "
+		      "layer_stride=%u",
+		      x->res->id, x->to_host, x->level, x->box.x, x->box.y, x->box.z, x->box.w,
+		      x->box.h, x->box.d, x->stride, x->layer_stride);
 	if (x->to_host) {
 		null_line_add(&l, " hash=0x%08x", transfer_hash(x));
 	}

@@ -9,9 +9,9 @@
 #include "vr_core.h"
 
 static const char *const type_names[VIRGL_MAX_OBJECTS] = {
-	"NULL",		"BLEND",	 "RASTERIZER", "DSA",	 "SHADER",
-	"VERTEX_ELEMENTS", "SAMPLER_VIEW", "SAMPLER_STATE", "SURFACE", "QUERY",
-	"STREAMOUT_TARGET", "MSAA_SURFACE",
+	"NULL",    "BLEND",           "RASTERIZER",       "DSA",
+	"SHADER",  "VERTEX_ELEMENTS", "SAMPLER_VIEW",     "SAMPLER_STATE",
+	"SURFACE", "QUERY",           "STREAMOUT_TARGET", "MSAA_SURFACE",
 };
 
 static const char *
@@ -109,12 +109,13 @@ describe_view(struct null_line *l, const struct vr_sampler_view_state *v)
 static void
 describe_sampler(struct null_line *l, const struct vr_sampler_state *s)
 {
-	null_line_add(l, " wrap=%u,%u,%u filter=%u,%u,%u compare=%d,%u seamless=%d aniso=%u "
-		      "lod=%g,%g,%g border=0x%x,0x%x,0x%x,0x%x", s->wrap_s, s->wrap_t, s->wrap_r,
-		      s->min_img_filter, s->min_mip_filter, s->mag_img_filter, s->compare_mode,
-		      s->compare_func, s->seamless_cube_map, s->max_anisotropy, s->lod_bias,
-		      s->min_lod, s->max_lod, s->border_color[0], s->border_color[1],
-		      s->border_color[2], s->border_color[3]);
+	null_line_add(l,
+		      " wrap=%u,%u,%u filter=%u,%u,%u compare=%d,%u seamless=%d aniso=%u "
+		      "lod=%g,%g,%g border=0x%x,0x%x,0x%x,0x%x",
+		      s->wrap_s, s->wrap_t, s->wrap_r, s->min_img_filter, s->min_mip_filter,
+		      s->mag_img_filter, s->compare_mode, s->compare_func, s->seamless_cube_map,
+		      s->max_anisotropy, s->lod_bias, s->min_lod, s->max_lod, s->border_color[0],
+		      s->border_color[1], s->border_color[2], s->border_color[3]);
 }
 
 static void
@@ -148,11 +149,13 @@ describe_object(struct null_line *l, const struct vr_object *obj)
 		describe_blend(l, &obj->u.blend);
 		break;
 	case VIRGL_OBJECT_RASTERIZER:
-		null_line_add(l, " s0=0x%08x point_size=%g sprite=0x%x stipple=0x%x,%u clip=0x%x "
-			      "line_width=%g offset=%g,%g,%g", rs->s0, rs->point_size,
-			      rs->sprite_coord_enable, rs->line_stipple_pattern,
-			      rs->line_stipple_factor, rs->clip_plane_enable, rs->line_width,
-			      rs->offset_units, rs->offset_scale, rs->offset_clamp);
+		null_line_add(l,
+			      " s0=0x%08x point_size=%g sprite=0x%x stipple=0x%x,%u clip=0x%x "
+			      "line_width=%g offset=%g,%g,%g",
+			      rs->s0, rs->point_size, rs->sprite_coord_enable,
+			      rs->line_stipple_pattern, rs->line_stipple_factor,
+			      rs->clip_plane_enable, rs->line_width, rs->offset_units,
+			      rs->offset_scale, rs->offset_clamp);
 		break;
 	case VIRGL_OBJECT_DSA:
 		describe_dsa(l, &obj->u.dsa);
@@ -243,8 +246,8 @@ static void
 null_set_framebuffer_no_attach(struct vr_backend_ctx *bctx, uint32_t width, uint32_t height,
 			       uint32_t layers, uint32_t samples)
 {
-	null_log(nb_of(bctx), "set_framebuffer_no_attach %ux%u layers=%u samples=%u", width,
-		 height, layers, samples);
+	null_log(nb_of(bctx), "set_framebuffer_no_attach %ux%u layers=%u samples=%u", width, height,
+		 layers, samples);
 }
 
 static void
@@ -324,8 +327,8 @@ log_handles(struct vr_backend_ctx *bctx, const char *name, uint32_t stage, uint3
 }
 
 static void
-null_set_sampler_views(struct vr_backend_ctx *bctx, uint32_t stage, uint32_t start,
-		       uint32_t count, struct vr_object *const *views)
+null_set_sampler_views(struct vr_backend_ctx *bctx, uint32_t stage, uint32_t start, uint32_t count,
+		       struct vr_object *const *views)
 {
 	log_handles(bctx, "set_sampler_views", stage, start, count, views);
 }
@@ -417,9 +420,11 @@ static bool
 null_clear_texture(struct vr_backend_ctx *bctx, struct vr_resource *res, uint32_t level,
 		   const struct vr_box *b, const uint32_t value[4])
 {
-	null_log(nb_of(bctx), "clear_texture res=%u level=%u box=%d,%d,%d %dx%dx%d "
-		 "value=0x%x,0x%x,0x%x,0x%x", res->id, level, b->x, b->y, b->z, b->w, b->h, b->d,
-		 value[0], value[1], value[2], value[3]);
+	null_log(nb_of(bctx),
+		 "clear_texture res=%u level=%u box=%d,%d,%d %dx%dx%d "
+		 "value=0x%x,0x%x,0x%x,0x%x",
+		 res->id, level, b->x, b->y, b->z, b->w, b->h, b->d, value[0], value[1], value[2],
+		 value[3]);
 	return true;
 }
 
@@ -427,10 +432,12 @@ static bool
 null_draw_vbo(struct vr_backend_ctx *bctx, const struct vr_draw_info *d)
 {
 	struct null_line l = {.n = 0};
-	null_line_add(&l, "draw_vbo mode=%u start=%u count=%u indexed=%d instances=%u bias=%d "
-		      "start_instance=%u restart=%d,%u min=%u max=%u", d->mode, d->start, d->count,
-		      d->indexed, d->instance_count, d->index_bias, d->start_instance,
-		      d->primitive_restart, d->restart_index, d->min_index, d->max_index);
+	null_line_add(&l,
+		      "draw_vbo mode=%u start=%u count=%u indexed=%d instances=%u bias=%d "
+		      "start_instance=%u restart=%d,%u min=%u max=%u",
+		      d->mode, d->start, d->count, d->indexed, d->instance_count, d->index_bias,
+		      d->start_instance, d->primitive_restart, d->restart_index, d->min_index,
+		      d->max_index);
 	if (d->vertices_per_patch || d->drawid) {
 		null_line_add(&l, " patch=%u drawid=%u", d->vertices_per_patch, d->drawid);
 	}
@@ -446,9 +453,10 @@ null_draw_vbo(struct vr_backend_ctx *bctx, const struct vr_draw_info *d)
 static bool
 null_blit(struct vr_backend_ctx *bctx, const struct vr_blit *b)
 {
-	null_log(nb_of(bctx), "blit mask=0x%x filter=%u scissor=%d cond=%d alpha=%d "
-		 "dst=%u,%u,fmt=%u,%d,%d,%d %dx%dx%d src=%u,%u,fmt=%u,%d,%d,%d %dx%dx%d", b->mask,
-		 b->filter, b->scissor_enable, b->render_condition_enable, b->alpha_blend,
+	null_log(nb_of(bctx),
+		 "blit mask=0x%x filter=%u scissor=%d cond=%d alpha=%d "
+		 "dst=%u,%u,fmt=%u,%d,%d,%d %dx%dx%d src=%u,%u,fmt=%u,%d,%d,%d %dx%dx%d",
+		 b->mask, b->filter, b->scissor_enable, b->render_condition_enable, b->alpha_blend,
 		 b->dst->id, b->dst_level, b->dst_format, b->dst_box.x, b->dst_box.y, b->dst_box.z,
 		 b->dst_box.w, b->dst_box.h, b->dst_box.d, b->src->id, b->src_level, b->src_format,
 		 b->src_box.x, b->src_box.y, b->src_box.z, b->src_box.w, b->src_box.h,
@@ -460,9 +468,11 @@ static bool
 null_resource_copy_region(struct vr_backend_ctx *bctx, const struct vr_copy_region *c)
 {
 	const struct vr_box *b = &c->src_box;
-	null_log(nb_of(bctx), "resource_copy_region dst=%u,%u at %u,%u,%u src=%u,%u box=%d,%d,%d "
-		 "%dx%dx%d", c->dst->id, c->dst_level, c->dstx, c->dsty, c->dstz, c->src->id,
-		 c->src_level, b->x, b->y, b->z, b->w, b->h, b->d);
+	null_log(nb_of(bctx),
+		 "resource_copy_region dst=%u,%u at %u,%u,%u src=%u,%u box=%d,%d,%d "
+		 "%dx%dx%d",
+		 c->dst->id, c->dst_level, c->dstx, c->dsty, c->dstz, c->src->id, c->src_level,
+		 b->x, b->y, b->z, b->w, b->h, b->d);
 	return true;
 }
 

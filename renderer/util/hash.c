@@ -34,7 +34,8 @@ find(const struct vr_hash *h, uint32_t key)
 		return NULL;
 	}
 	size_t mask = h->capacity - 1;
-	for (size_t i = slot_of(key, h->capacity), n = 0; n < h->capacity; i = (i + 1) & mask, n++) {
+	for (size_t i = slot_of(key, h->capacity), n = 0; n < h->capacity;
+	     i = (i + 1) & mask, n++) {
 		struct vr_hash_entry *e = &h->entries[i];
 		if (e->key == key && !e->tombstone) {
 			return e;

@@ -36,9 +36,9 @@ bool vr_log_enabled(enum vr_log_cat cat, enum vr_log_level level);
 void vr_log_write(enum vr_log_cat cat, enum vr_log_level level, const char *file, int line,
 		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-#define vr_log(cat, level, ...)                                                \
-	do {                                                                   \
-		if (vr_log_enabled((cat), (level)))                            \
+#define vr_log(cat, level, ...)                                                        \
+	do {                                                                           \
+		if (vr_log_enabled((cat), (level)))                                    \
 			vr_log_write((cat), (level), __FILE__, __LINE__, __VA_ARGS__); \
 	} while (0)
 
@@ -60,22 +60,23 @@ struct vr_ratelimit {
 	uint32_t suppressed;
 };
 
-#define VR_RATELIMIT_INIT {0, 5000, 10, 0, 0}
+#define VR_RATELIMIT_INIT         \
+	{                         \
+		0, 5000, 10, 0, 0 \
+	}
 
 /** Returns true if a message may be printed now; counts it either way. */
 bool vr_ratelimit_allow(struct vr_ratelimit *rl, uint32_t *suppressed_before);
 
-#define vr_log_rl(rl, cat, level, ...)                                           \
-	do {                                                                     \
-		uint32_t vr_rl_sup_;                                             \
-		if (vr_log_enabled((cat), (level)) &&                            \
-		    vr_ratelimit_allow((rl), &vr_rl_sup_)) {                     \
-			if (vr_rl_sup_)                                          \
-				vr_log_write((cat), (level), __FILE__, __LINE__, \
-					     "(%u similar messages suppressed)", \
-					     vr_rl_sup_);                        \
-			vr_log_write((cat), (level), __FILE__, __LINE__, __VA_ARGS__); \
-		}                                                                \
+#define vr_log_rl(rl, cat, level, ...)                                                         \
+	do {                                                                                   \
+		uint32_t vr_rl_sup_;                                                           \
+		if (vr_log_enabled((cat), (level)) && vr_ratelimit_allow((rl), &vr_rl_sup_)) { \
+			if (vr_rl_sup_)                                                        \
+				vr_log_write((cat), (level), __FILE__, __LINE__,               \
+					     "(%u similar messages suppressed)", vr_rl_sup_);  \
+			vr_log_write((cat), (level), __FILE__, __LINE__, __VA_ARGS__);         \
+		}                                                                              \
 	} while (0)
 
 #endif /* VR_LOG_H */

@@ -69,7 +69,7 @@ struct vgp_enc_image_slot {
 	uint32_t format;
 	uint32_t access;
 	uint32_t offset; /* or first layer */
-	uint32_t size;	 /* or level */
+	uint32_t size;   /* or level */
 	uint32_t res;
 };
 
@@ -156,8 +156,7 @@ vgp_enc_dw(struct vgp_enc *e, uint32_t v)
 
 /** Appends a command with an explicit payload copied from `payload`. */
 static inline uint32_t *
-vgp_enc_raw(struct vgp_enc *e, uint32_t op, uint32_t objtype, uint32_t len,
-	    const uint32_t *payload)
+vgp_enc_raw(struct vgp_enc *e, uint32_t op, uint32_t objtype, uint32_t len, const uint32_t *payload)
 {
 	uint32_t *p = vgp_enc_cmd(e, op, objtype, len);
 	if (p && len) {
@@ -245,8 +244,8 @@ static inline void
 vgp_enc_create_blend(struct vgp_enc *e, uint32_t handle, uint32_t s0, uint32_t s1,
 		     const uint32_t rt[VIRGL_MAX_COLOR_BUFS])
 {
-	uint32_t *p = vgp_enc_cmd(e, VIRGL_CCMD_CREATE_OBJECT, VIRGL_OBJECT_BLEND,
-				  VIRGL_OBJ_BLEND_SIZE);
+	uint32_t *p =
+		vgp_enc_cmd(e, VIRGL_CCMD_CREATE_OBJECT, VIRGL_OBJECT_BLEND, VIRGL_OBJ_BLEND_SIZE);
 	if (p) {
 		p[1] = handle;
 		p[2] = s0;
@@ -306,11 +305,11 @@ vgp_enc_dsa_stencil(bool enable, uint32_t func, uint32_t fail_op, uint32_t zpass
 
 /** DSA: s0 = depth enable|writemask<<1|func<<2|alpha enable<<8|alpha func<<9. */
 static inline void
-vgp_enc_create_dsa(struct vgp_enc *e, uint32_t handle, uint32_t s0, uint32_t front,
-		   uint32_t back, float alpha_ref)
+vgp_enc_create_dsa(struct vgp_enc *e, uint32_t handle, uint32_t s0, uint32_t front, uint32_t back,
+		   float alpha_ref)
 {
-	uint32_t *p = vgp_enc_cmd(e, VIRGL_CCMD_CREATE_OBJECT, VIRGL_OBJECT_DSA,
-				  VIRGL_OBJ_DSA_SIZE);
+	uint32_t *p =
+		vgp_enc_cmd(e, VIRGL_CCMD_CREATE_OBJECT, VIRGL_OBJECT_DSA, VIRGL_OBJ_DSA_SIZE);
 	if (p) {
 		p[1] = handle;
 		p[2] = s0;
@@ -361,9 +360,9 @@ vgp_enc_create_sampler_view(struct vgp_enc *e, uint32_t handle, uint32_t res,
 
 /** SAMPLER_VIEW of a texture: layers first..last, levels first..last, identity swizzle. */
 static inline void
-vgp_enc_create_sampler_view_tex(struct vgp_enc *e, uint32_t handle, uint32_t res,
-				uint32_t format, uint32_t target, uint32_t first_layer,
-				uint32_t last_layer, uint32_t first_level, uint32_t last_level)
+vgp_enc_create_sampler_view_tex(struct vgp_enc *e, uint32_t handle, uint32_t res, uint32_t format,
+				uint32_t target, uint32_t first_layer, uint32_t last_layer,
+				uint32_t first_level, uint32_t last_level)
 {
 	vgp_enc_create_sampler_view(e, handle, res, (format & 0xffffffu) | target << 24,
 				    first_layer | last_layer << 16, first_level | last_level << 8,
@@ -426,8 +425,8 @@ static inline void
 vgp_enc_create_query(struct vgp_enc *e, uint32_t handle, uint32_t type, uint32_t index,
 		     uint32_t offset, uint32_t res)
 {
-	uint32_t *p = vgp_enc_cmd(e, VIRGL_CCMD_CREATE_OBJECT, VIRGL_OBJECT_QUERY,
-				  VIRGL_OBJ_QUERY_SIZE);
+	uint32_t *p =
+		vgp_enc_cmd(e, VIRGL_CCMD_CREATE_OBJECT, VIRGL_OBJECT_QUERY, VIRGL_OBJ_QUERY_SIZE);
 	if (p) {
 		p[1] = handle;
 		p[2] = (type & 0xffffu) | index << 16;
@@ -437,8 +436,8 @@ vgp_enc_create_query(struct vgp_enc *e, uint32_t handle, uint32_t type, uint32_t
 }
 
 static inline void
-vgp_enc_create_streamout_target(struct vgp_enc *e, uint32_t handle, uint32_t res,
-				uint32_t offset, uint32_t size)
+vgp_enc_create_streamout_target(struct vgp_enc *e, uint32_t handle, uint32_t res, uint32_t offset,
+				uint32_t size)
 {
 	uint32_t *p = vgp_enc_cmd(e, VIRGL_CCMD_CREATE_OBJECT, VIRGL_OBJECT_STREAMOUT_TARGET,
 				  VIRGL_OBJ_STREAMOUT_SIZE);
@@ -488,9 +487,9 @@ vgp_enc_create_shader(struct vgp_enc *e, uint32_t handle, uint32_t stage, uint32
  * (output dword, stream dword) in `so` (2 * num_so dwords).
  */
 static inline void
-vgp_enc_create_shader_so(struct vgp_enc *e, uint32_t handle, uint32_t stage,
-			 uint32_t num_tokens, const char *text, uint32_t num_so,
-			 const uint32_t so_stride[4], const uint32_t *so)
+vgp_enc_create_shader_so(struct vgp_enc *e, uint32_t handle, uint32_t stage, uint32_t num_tokens,
+			 const char *text, uint32_t num_so, const uint32_t so_stride[4],
+			 const uint32_t *so)
 {
 	uint32_t len = (uint32_t)strlen(text) + 1;
 	uint32_t so_dw = num_so ? 4 + 2 * num_so : 0;
@@ -692,8 +691,7 @@ vgp_enc_set_blend_color(struct vgp_enc *e, float r, float g, float b, float a)
 
 /** SET_SCISSOR_STATE: `rects` holds 4 values per rect: minx, miny, maxx, maxy. */
 static inline void
-vgp_enc_set_scissor_states(struct vgp_enc *e, uint32_t start, uint32_t count,
-			   const uint16_t *rects)
+vgp_enc_set_scissor_states(struct vgp_enc *e, uint32_t start, uint32_t count, const uint16_t *rects)
 {
 	uint32_t *p = vgp_enc_cmd(e, VIRGL_CCMD_SET_SCISSOR_STATE, 0, 1 + 2 * count);
 	if (p) {
@@ -749,8 +747,7 @@ vgp_enc_set_streamout_targets(struct vgp_enc *e, uint32_t append_mask, uint32_t 
 }
 
 static inline void
-vgp_enc_set_render_condition(struct vgp_enc *e, uint32_t query, uint32_t condition,
-			     uint32_t mode)
+vgp_enc_set_render_condition(struct vgp_enc *e, uint32_t query, uint32_t condition, uint32_t mode)
 {
 	uint32_t v[3] = {query, condition, mode};
 	vgp_enc_raw(e, VIRGL_CCMD_SET_RENDER_CONDITION, 0, 3, v);

@@ -32,8 +32,7 @@ vgp_enc_clear(struct vgp_enc *e, uint32_t buffers, const float color[4], double 
 
 /** DRAW_VBO, 12-dword form (what Mesa 22.3 sends), max_index unknown. */
 static inline void
-vgp_enc_draw_vbo(struct vgp_enc *e, uint32_t start, uint32_t count, uint32_t mode,
-		 bool indexed)
+vgp_enc_draw_vbo(struct vgp_enc *e, uint32_t start, uint32_t count, uint32_t mode, bool indexed)
 {
 	uint32_t *p = vgp_enc_cmd(e, VIRGL_CCMD_DRAW_VBO, 0, VIRGL_DRAW_VBO_SIZE);
 	if (p) {
@@ -85,8 +84,8 @@ vgp_enc_blit(struct vgp_enc *e, const struct vgp_enc_blit *b)
 	if (p) {
 		p[1] = (b->mask & 0xffu) | (b->filter & 3u) << 8 |
 		       (b->scissor_enable ? 1u : 0u) << 10 |
-		       (b->render_condition_enable ? 1u : 0u) << 11 | (b->alpha_blend ? 1u : 0u)
-									 << 12;
+		       (b->render_condition_enable ? 1u : 0u) << 11 |
+		       (b->alpha_blend ? 1u : 0u) << 12;
 		p[2] = b->scissor_minx | (uint32_t)b->scissor_miny << 16;
 		p[3] = b->scissor_maxx | (uint32_t)b->scissor_maxy << 16;
 		p[4] = b->dst_res;
@@ -197,7 +196,7 @@ static inline void
 vgp_enc_launch_grid(struct vgp_enc *e, const uint32_t block[3], const uint32_t grid[3],
 		    uint32_t indirect_res, uint32_t indirect_offset)
 {
-	uint32_t v[8] = {block[0], block[1], block[2], grid[0],
+	uint32_t v[8] = {block[0], block[1], block[2],     grid[0],
 			 grid[1],  grid[2],  indirect_res, indirect_offset};
 	vgp_enc_raw(e, VIRGL_CCMD_LAUNCH_GRID, 0, VIRGL_LAUNCH_GRID_SIZE, v);
 }

@@ -14,24 +14,24 @@
 static unsigned vgp_test_failures __attribute__((unused));
 static unsigned vgp_test_checks __attribute__((unused));
 
-#define CHECK(cond, ...)                                                            \
-	do {                                                                        \
-		vgp_test_checks++;                                                  \
-		if (!(cond)) {                                                      \
-			vgp_test_failures++;                                        \
+#define CHECK(cond, ...)                                                                \
+	do {                                                                            \
+		vgp_test_checks++;                                                      \
+		if (!(cond)) {                                                          \
+			vgp_test_failures++;                                            \
 			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-			fprintf(stderr, __VA_ARGS__);                               \
-			fputc('\n', stderr);                                        \
-		}                                                                   \
+			fprintf(stderr, __VA_ARGS__);                                   \
+			fputc('\n', stderr);                                            \
+		}                                                                       \
 	} while (0)
 
 /* Equality of two unsigned values, printing both on failure. */
-#define CHECK_EQ_U(a, b)                                                            \
-	CHECK((unsigned long long)(a) == (unsigned long long)(b), "%s = %llu, expected %llu", \
-	      #a, (unsigned long long)(a), (unsigned long long)(b))
+#define CHECK_EQ_U(a, b)                                                                          \
+	CHECK((unsigned long long)(a) == (unsigned long long)(b), "%s = %llu, expected %llu", #a, \
+	      (unsigned long long)(a), (unsigned long long)(b))
 
 /* `hay` contains `needle`, printing `hay` on failure. */
-#define CHECK_CONTAINS(hay, needle)                                                 \
+#define CHECK_CONTAINS(hay, needle) \
 	CHECK(strstr((hay), (needle)) != NULL, "expected \"%s\" in:\n%s", (needle), (hay))
 
 /* Prints a summary line and returns the process exit status. */

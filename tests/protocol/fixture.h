@@ -61,8 +61,14 @@ fx_resource(struct fx *f, uint32_t id, uint32_t target, uint32_t format, uint32_
 	    uint32_t d, uint32_t array, uint32_t last_level, bool backed)
 {
 	struct vr_resource_desc desc = {
-		.target = target, .format = format, .bind = 0, .width = w, .height = h,
-		.depth = d, .array_size = array, .last_level = last_level,
+		.target = target,
+		.format = format,
+		.bind = 0,
+		.width = w,
+		.height = h,
+		.depth = d,
+		.array_size = array,
+		.last_level = last_level,
 	};
 	uint64_t size = 0;
 	vr_resource_desc_backing_size(&desc, &size);

@@ -304,9 +304,13 @@ test_draw_errors(void)
 	struct vgp_enc_draw d = {.count = 3, .indirect_res = 99};
 	vgp_enc_draw_vbo_full(begin(), &d, 20);
 	bad("indirect buffer 99", "unknown resource");
-	struct vgp_enc_blit b = {.mask = 0xf, .dst_res = 1, .dst_format = 2,
-				 .dst_box = vgp_enc_box(0, 0, 0, 17, 16, 1), .src_res = 1,
-				 .src_format = 2, .src_box = vgp_enc_box(0, 0, 0, 16, 16, 1)};
+	struct vgp_enc_blit b = {.mask = 0xf,
+				 .dst_res = 1,
+				 .dst_format = 2,
+				 .dst_box = vgp_enc_box(0, 0, 0, 17, 16, 1),
+				 .src_res = 1,
+				 .src_format = 2,
+				 .src_box = vgp_enc_box(0, 0, 0, 16, 16, 1)};
 	vgp_enc_blit(begin(), &b);
 	bad("blit dst box too wide", "box");
 	b.dst_box = vgp_enc_box(0, 0, 0, 16, 16, 1);

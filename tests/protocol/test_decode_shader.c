@@ -28,14 +28,15 @@ test_multi_chunk(void)
 	vgp_enc_create_shader_chunk(e, 50, VIRGL_SHADER_VERTEX, 40 | VIRGL_OBJ_SHADER_OFFSET_CONT,
 				    33, text + 40, 60);
 	CHECK(fx_submit(&F), "chunk 2: %s", F.ctx->error);
-	vgp_enc_create_shader_chunk(e, 50, VIRGL_SHADER_VERTEX,
-				    100 | VIRGL_OBJ_SHADER_OFFSET_CONT, 33, text + 100,
-				    total - 100);
+	vgp_enc_create_shader_chunk(e, 50, VIRGL_SHADER_VERTEX, 100 | VIRGL_OBJ_SHADER_OFFSET_CONT,
+				    33, text + 100, total - 100);
 	vgp_enc_bind_shader(e, 50, VIRGL_SHADER_VERTEX);
 	CHECK(fx_submit(&F), "chunk 3: %s", F.ctx->error);
 	char line[160];
-	snprintf(line, sizeof(line), "create_object handle=50 type=SHADER stage=0 tokens=33 so=0 "
-		 "text_len=%u text_hash=0x%08x", total, fx_hash(text, total));
+	snprintf(line, sizeof(line),
+		 "create_object handle=50 type=SHADER stage=0 tokens=33 so=0 "
+		 "text_len=%u text_hash=0x%08x",
+		 total, fx_hash(text, total));
 	CHECK_LINE(&F, line);
 	CHECK_LINE(&F, "bind_shader stage=0 handle=50");
 	struct vr_object *obj = vr_ctx_lookup_object(F.ctx, 50, VIRGL_OBJECT_SHADER);

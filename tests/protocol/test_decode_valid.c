@@ -194,34 +194,50 @@ test_draw_commands(void)
 	vgp_enc_clear(e, PIPE_CLEAR_DEPTH | PIPE_CLEAR_COLOR0, color, 1.0, 0);
 	ok("CLEAR", "clear buffers=0x5 color=0.25,0.5,0.75,1 depth=1 stencil=0", NULL);
 	vgp_enc_draw_vbo(e, 0, 36, PIPE_PRIM_TRIANGLES, true);
-	ok("DRAW_VBO 12", "draw_vbo mode=4 start=0 count=36 indexed=1 instances=1 bias=0 "
-	   "start_instance=0 restart=0,0 min=0 max=4294967295", NULL);
-	struct vgp_enc_draw d = {.start = 3, .count = 6, .mode = PIPE_PRIM_PATCHES,
-				 .instance_count = 2, .index_bias = -1, .vertices_per_patch = 3,
-				 .drawid = 1, .indirect_res = 2, .indirect_offset = 16,
-				 .indirect_stride = 20, .indirect_draw_count = 1};
+	ok("DRAW_VBO 12",
+	   "draw_vbo mode=4 start=0 count=36 indexed=1 instances=1 bias=0 "
+	   "start_instance=0 restart=0,0 min=0 max=4294967295",
+	   NULL);
+	struct vgp_enc_draw d = {.start = 3,
+				 .count = 6,
+				 .mode = PIPE_PRIM_PATCHES,
+				 .instance_count = 2,
+				 .index_bias = -1,
+				 .vertices_per_patch = 3,
+				 .drawid = 1,
+				 .indirect_res = 2,
+				 .indirect_offset = 16,
+				 .indirect_stride = 20,
+				 .indirect_draw_count = 1};
 	vgp_enc_draw_vbo_full(e, &d, 14);
 	vgp_enc_draw_vbo_full(e, &d, 20);
-	ok("DRAW_VBO 14/20", "draw_vbo mode=14 start=3 count=6 indexed=0 instances=2 bias=-1 "
+	ok("DRAW_VBO 14/20",
+	   "draw_vbo mode=14 start=3 count=6 indexed=0 instances=2 bias=-1 "
 	   "start_instance=0 restart=0,0 min=0 max=0 patch=3 drawid=1",
 	   "draw_vbo mode=14 start=3 count=6 indexed=0 instances=2 bias=-1 start_instance=0 "
 	   "restart=0,0 min=0 max=0 patch=3 drawid=1 indirect=2,16,20,1 count_res=0,0");
-	struct vgp_enc_blit b = {.mask = PIPE_MASK_RGBA, .filter = 1, .dst_res = 1,
+	struct vgp_enc_blit b = {.mask = PIPE_MASK_RGBA,
+				 .filter = 1,
+				 .dst_res = 1,
 				 .dst_format = VIRGL_FORMAT_B8G8R8X8_UNORM,
-				 .dst_box = vgp_enc_box(0, 16, 0, 16, -16, 1), .src_res = 1,
-				 .src_level = 1, .src_format = VIRGL_FORMAT_B8G8R8X8_UNORM,
+				 .dst_box = vgp_enc_box(0, 16, 0, 16, -16, 1),
+				 .src_res = 1,
+				 .src_level = 1,
+				 .src_format = VIRGL_FORMAT_B8G8R8X8_UNORM,
 				 .src_box = vgp_enc_box(0, 0, 0, 8, 8, 1)};
 	vgp_enc_blit(e, &b);
-	ok("BLIT", "blit mask=0xf filter=1 scissor=0 cond=0 alpha=0 dst=1,0,fmt=2,0,16,0 16x-16x1 "
-	   "src=1,1,fmt=2,0,0,0 8x8x1", NULL);
+	ok("BLIT",
+	   "blit mask=0xf filter=1 scissor=0 cond=0 alpha=0 dst=1,0,fmt=2,0,16,0 16x-16x1 "
+	   "src=1,1,fmt=2,0,0,0 8x8x1",
+	   NULL);
 	vgp_enc_resource_copy_region(e, 1, 0, 4, 4, 0, 1, 1, vgp_enc_box(0, 0, 0, 4, 4, 1));
 	vgp_enc_resource_copy_region(e, 2, 0, 100, 0, 0, 5, 0, vgp_enc_box(8, 0, 0, 16, 1, 1));
 	ok("RESOURCE_COPY_REGION", "resource_copy_region dst=1,0 at 4,4,0 src=1,1 box=0,0,0 4x4x1",
 	   "resource_copy_region dst=2,0 at 100,0,0 src=5,0 box=8,0,0 16x1x1");
 	uint32_t value[4] = {1, 2, 3, 4};
 	vgp_enc_clear_texture(e, 3, 0, vgp_enc_box(0, 0, 2, 8, 8, 2), value);
-	ok("CLEAR_TEXTURE",
-	   "clear_texture res=3 level=0 box=0,0,2 8x8x2 value=0x1,0x2,0x3,0x4", NULL);
+	ok("CLEAR_TEXTURE", "clear_texture res=3 level=0 box=0,0,2 8x8x2 value=0x1,0x2,0x3,0x4",
+	   NULL);
 }
 
 static void
@@ -235,13 +251,15 @@ test_transfers(void)
 	for (int i = 0; i < 64; i++) {
 		mem[i] = (uint8_t)(i * 7);
 	}
-	vgp_enc_transfer3d(e, 1, 0, 0, 0, vgp_enc_box(0, 0, 0, 4, 4, 1), 0,
-			   VIRGL_TRANSFER_TO_HOST);
-	snprintf(line, sizeof(line), "transfer res=1 to_host=1 level=0 box=0,0,0 4x4x1 stride=16 "
-		 "layer_stride=64 hash=0x%08x", fx_hash(mem, 64));
+	vgp_enc_transfer3d(e, 1, 0, 0, 0, vgp_enc_box(0, 0, 0, 4, 4, 1), 0, VIRGL_TRANSFER_TO_HOST);
+	snprintf(line, sizeof(line),
+		 "transfer res=1 to_host=1 level=0 box=0,0,0 4x4x1 stride=16 "
+		 "layer_stride=64 hash=0x%08x",
+		 fx_hash(mem, 64));
 	vgp_enc_transfer3d(e, 1, 1, 32, 0, vgp_enc_box(2, 2, 0, 2, 2, 1), 1024,
 			   VIRGL_TRANSFER_FROM_HOST);
-	ok("TRANSFER3D", line, "transfer res=1 to_host=0 level=1 box=2,2,0 2x2x1 stride=32 "
+	ok("TRANSFER3D", line,
+	   "transfer res=1 to_host=0 level=1 box=2,2,0 2x2x1 stride=32 "
 	   "layer_stride=64");
 	vgp_enc_end_transfers(e, 100);
 	ok("END_TRANSFERS", NULL, NULL);
@@ -250,15 +268,19 @@ test_transfers(void)
 		data[i] = (uint8_t)(0xf0 | i);
 	}
 	vgp_enc_resource_inline_write(e, 1, 0, 0, 0, vgp_enc_box(1, 1, 0, 2, 2, 1), data, 16);
-	snprintf(line, sizeof(line), "transfer res=1 to_host=1 level=0 box=1,1,0 2x2x1 stride=8 "
-		 "layer_stride=16 hash=0x%08x", fx_hash(data, 16));
+	snprintf(line, sizeof(line),
+		 "transfer res=1 to_host=1 level=0 box=1,1,0 2x2x1 stride=8 "
+		 "layer_stride=16 hash=0x%08x",
+		 fx_hash(data, 16));
 	ok("RESOURCE_INLINE_WRITE", line, NULL);
 	struct vr_resource *stg = vr_device_lookup_resource(F.dev, 2);
 	uint8_t *smem = stg->backing->iov[0].iov_base;
 	memset(smem + 128, 0x5a, 32);
 	vgp_enc_copy_transfer3d(e, 3, 0, 0, 0, vgp_enc_box(0, 0, 1, 4, 2, 1), 2, 128, 0);
-	snprintf(line, sizeof(line), "transfer res=3 to_host=1 level=0 box=0,0,1 4x2x1 stride=16 "
-		 "layer_stride=32 hash=0x%08x", fx_hash(smem + 128, 32));
+	snprintf(line, sizeof(line),
+		 "transfer res=3 to_host=1 level=0 box=0,0,1 4x2x1 stride=16 "
+		 "layer_stride=32 hash=0x%08x",
+		 fx_hash(smem + 128, 32));
 	vgp_enc_copy_transfer3d(e, 3, 0, 0, 0, vgp_enc_box(0, 0, 0, 1, 1, 1), 2, 0, 2);
 	ok("COPY_TRANSFER3D", line,
 	   "transfer res=3 to_host=0 level=0 box=0,0,0 1x1x1 stride=4 layer_stride=4");

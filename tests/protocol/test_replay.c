@@ -215,8 +215,10 @@ main(int argc, char **argv)
 					start = i + 1;
 				}
 			}
-			CHECK(false, "log differs from %s at line %zu:\n  got:      %.200s\n"
-			      "  expected: %.200s", argv[2], line, log + start, expected + start);
+			CHECK(false,
+			      "log differs from %s at line %zu:\n  got:      %.200s\n"
+			      "  expected: %.200s",
+			      argv[2], line, log + start, expected + start);
 		}
 		free(expected);
 	}

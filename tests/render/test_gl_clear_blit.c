@@ -283,8 +283,8 @@ test_blit_scaled_mirrored(struct rt *t)
 	RT_SUBMIT(t);
 	p = rt_readback(t, lin, 0);
 	/* dst x=3 samples src x=1.75 -> 16*1.25 = 20 (±2) */
-	CHECK(near(p[3 * 4], 20, 2) && near(p[4 * 4], 28, 2) && p[0] == 0,
-	      "linear blit: %u %u %u", p[0], p[12], p[16]);
+	CHECK(near(p[3 * 4], 20, 2) && near(p[4 * 4], 28, 2) && p[0] == 0, "linear blit: %u %u %u",
+	      p[0], p[12], p[16]);
 }
 
 static void

@@ -306,8 +306,8 @@ test_targets(struct rt *t)
 	struct rt_res_desc dca = {PIPE_TEXTURE_CUBE_ARRAY, f, 0xa, 4, 4, 1, 12};
 	struct rt_res_desc d1a = {PIPE_TEXTURE_1D_ARRAY, f, 0x8, 16, 1, 1, 4};
 	struct rt_res_desc dr = {PIPE_TEXTURE_RECT, VIRGL_FORMAT_R32_FLOAT, 0x8, 9, 7};
-	struct rt_res_desc dz = {PIPE_TEXTURE_2D_ARRAY, VIRGL_FORMAT_Z24_UNORM_S8_UINT, 0x1, 4, 4,
-				 1, 3};
+	struct rt_res_desc dz = {
+		PIPE_TEXTURE_2D_ARRAY, VIRGL_FORMAT_Z24_UNORM_S8_UINT, 0x1, 4, 4, 1, 3};
 	test_layers(t, &d1, "1D");
 	test_layers(t, &d3, "3D");
 	test_layers(t, &da, "2D array");

@@ -10,8 +10,13 @@ desc(uint32_t target, uint32_t format, uint32_t w, uint32_t h, uint32_t d, uint3
      uint32_t last_level)
 {
 	struct vr_resource_desc r = {
-		.target = target, .format = format, .width = w, .height = h, .depth = d,
-		.array_size = array, .last_level = last_level,
+		.target = target,
+		.format = format,
+		.width = w,
+		.height = h,
+		.depth = d,
+		.array_size = array,
+		.last_level = last_level,
 	};
 	return r;
 }
@@ -47,17 +52,15 @@ test_desc_validation(void)
 	expect_desc(dev, "too many levels", desc(PIPE_TEXTURE_2D, 2, 16, 16, 1, 1, 5), false);
 	expect_desc(dev, "levels on a buffer", desc(PIPE_BUFFER, 64, 16, 1, 1, 1, 1), false);
 	expect_desc(dev, "array size on 2D", desc(PIPE_TEXTURE_2D, 2, 4, 4, 1, 4, 0), false);
-	expect_desc(dev, "array size 0 on 2D array",
-		    desc(PIPE_TEXTURE_2D_ARRAY, 2, 4, 4, 1, 0, 0), false);
-	expect_desc(dev, "huge array", desc(PIPE_TEXTURE_2D_ARRAY, 2, 4, 4, 1, 1u << 20, 0),
+	expect_desc(dev, "array size 0 on 2D array", desc(PIPE_TEXTURE_2D_ARRAY, 2, 4, 4, 1, 0, 0),
 		    false);
+	expect_desc(dev, "huge array", desc(PIPE_TEXTURE_2D_ARRAY, 2, 4, 4, 1, 1u << 20, 0), false);
 	expect_desc(dev, "cube array not multiple of 6",
 		    desc(PIPE_TEXTURE_CUBE_ARRAY, 2, 4, 4, 1, 7, 0), false);
 	expect_desc(dev, "non-square cube", desc(PIPE_TEXTURE_CUBE, 2, 4, 8, 1, 1, 0), false);
 	expect_desc(dev, "overflowy 2D", desc(PIPE_TEXTURE_2D, 31, 0x10000, 0x10000, 1, 1, 0),
 		    false);
-	expect_desc(dev, "overflowy 3D", desc(PIPE_TEXTURE_3D, 31, 4096, 4096, 4096, 1, 0),
-		    false);
+	expect_desc(dev, "overflowy 3D", desc(PIPE_TEXTURE_3D, 31, 4096, 4096, 4096, 1, 0), false);
 	expect_desc(dev, "buffer > 1 GiB", desc(PIPE_BUFFER, 64, 0x80000000u, 1, 1, 1, 0), false);
 	expect_desc(dev, "buffer height 2", desc(PIPE_BUFFER, 64, 16, 2, 1, 1, 0), false);
 	expect_desc(dev, "1D with height", desc(PIPE_TEXTURE_1D, 2, 16, 2, 1, 1, 0), false);
@@ -88,8 +91,8 @@ expect_xfer(struct vr_resource *res, const char *what, uint32_t level, struct vr
 {
 	struct vr_transfer x;
 	const char *why = NULL;
-	bool r = vr_transfer_prepare(res, level, &box, stride, layer_stride, offset, true, &x,
-				     &why);
+	bool r =
+		vr_transfer_prepare(res, level, &box, stride, layer_stride, offset, true, &x, &why);
 	CHECK(r == good, "%s: %s (%s)", what, r ? "accepted" : "rejected", why ? why : "-");
 }
 
@@ -142,8 +145,10 @@ test_transfer_boxes(void)
 	      why ? why : "?");
 	uint8_t zeros[4] = {0};
 	char line[128];
-	snprintf(line, sizeof(line), "transfer res=1 to_host=1 level=0 box=0,0,0 1x1x1 stride=4 "
-		 "layer_stride=4 hash=0x%08x", fx_hash(zeros, 4));
+	snprintf(line, sizeof(line),
+		 "transfer res=1 to_host=1 level=0 box=0,0,0 1x1x1 stride=4 "
+		 "layer_stride=4 hash=0x%08x",
+		 fx_hash(zeros, 4));
 	CHECK_LINE(&f, line);
 	fx_finish(&f);
 }

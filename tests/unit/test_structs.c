@@ -10,17 +10,17 @@
 #include "vgp_virgl_cmd.h"
 #include "vgp_vtest.h"
 
-#define OFF(type, field, expect)                                                      \
-	do {                                                                          \
+#define OFF(type, field, expect)                                                          \
+	do {                                                                              \
 		printf("  %-48s %4zu\n", #type "." #field, offsetof(struct type, field)); \
-		CHECK_EQ_U(offsetof(struct type, field), (expect));                   \
+		CHECK_EQ_U(offsetof(struct type, field), (expect));                       \
 	} while (0)
 
 int
 main(void)
 {
-	printf("sizeof(vgp_caps_v1) = %zu, sizeof(vgp_caps_v2) = %zu\n",
-	       sizeof(struct vgp_caps_v1), sizeof(struct vgp_caps_v2));
+	printf("sizeof(vgp_caps_v1) = %zu, sizeof(vgp_caps_v2) = %zu\n", sizeof(struct vgp_caps_v1),
+	       sizeof(struct vgp_caps_v2));
 	CHECK_EQ_U(sizeof(struct vgp_caps_v1), 308);
 	CHECK_EQ_U(sizeof(struct vgp_caps_v2), 1376);
 	CHECK_EQ_U(VGP_CAPS_V1_SIZE, 308);
