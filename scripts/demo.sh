@@ -7,6 +7,8 @@ set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 SECS=${DEMO_SECONDS:-10}
+# glxgears prints its frame rate every 5 s: run long enough for one line.
+[ "$SECS" -ge 6 ] 2>/dev/null || SECS=6
 OUT=${DEMO_OUT:-out/demo}
 VTEST="$BUILD/renderer/vtest/pvgpu-vtest"
 SHOT="$BUILD/tools/pvgpu-x11shot"
@@ -44,14 +46,14 @@ fi
 if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
 	SOCK="$OUT/pvgpu.sock"
 	run_client() {
-		unshare -m --propagation private sh -c \
+		exec unshare -m --propagation private sh -c \
 			'mount --bind "$0" /tmp/.virgl_test 2>/dev/null || { touch /tmp/.virgl_test && mount --bind "$0" /tmp/.virgl_test; } && exec "$@"' \
 			"$SOCK" env GALLIUM_DRIVER=virpipe LIBGL_ALWAYS_SOFTWARE=1 "$@"
 	}
 else
 	SOCK=/tmp/.virgl_test
 	[ -S "$SOCK" ] && die "$SOCK is in use by another server and we are not root"
-	run_client() { env GALLIUM_DRIVER=virpipe LIBGL_ALWAYS_SOFTWARE=1 "$@"; }
+	run_client() { exec env GALLIUM_DRIVER=virpipe LIBGL_ALWAYS_SOFTWARE=1 "$@"; }
 fi
 rm -f "$SOCK"
 "$VTEST" --socket-path="$SOCK" >"$OUT/server.log" 2>&1 &
@@ -75,7 +77,9 @@ dropped=$(grep dropped "$OUT/server.log")
 if [ -x "$SHOT" ]; then
 	"$SHOT" --window=glxgears "$OUT/glxgears.png" && echo "demo: screenshot $OUT/glxgears.png"
 fi
-kill -INT "$gears" 2>/dev/null
+# Background jobs of a non-interactive shell ignore SIGINT, so stop it with TERM.
+kill -TERM "$gears" 2>/dev/null
+pkill -TERM -P "$gears" 2>/dev/null
 wait "$gears" 2>/dev/null
 
 grep -m1 GL_RENDERER "$OUT/glxgears.log"
