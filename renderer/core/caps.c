@@ -17,7 +17,11 @@ vr_caps_init_profile(struct vgp_caps_v2 *caps)
 	v1->bset = BIT(VGP_BSET_INDEP_BLEND_ENABLE) | BIT(VGP_BSET_CONDITIONAL_RENDER) |
 		   BIT(VGP_BSET_PRIMITIVE_RESTART) | BIT(VGP_BSET_SEAMLESS_CUBE_MAP) |
 		   BIT(VGP_BSET_OCCLUSION_QUERY) | BIT(VGP_BSET_TEXTURE_MULTISAMPLE) |
-		   BIT(VGP_BSET_DEPTH_CLIP_DISABLE);
+		   BIT(VGP_BSET_DEPTH_CLIP_DISABLE) |
+		   /* Implemented and tested by the GL backend's draw path
+		    * (tests/render/test_gl_draw.c). */
+		   BIT(VGP_BSET_BLEND_EQ_SEP) | BIT(VGP_BSET_VERTEX_ELEMENT_INSTANCE_DIVISOR) |
+		   BIT(VGP_BSET_TIMER_QUERY);
 	v1->glsl_level = 330;
 	v1->max_texture_array_layers = 256;
 	v1->max_streamout_buffers = 4;

@@ -261,7 +261,20 @@ query_limits(struct gl_backend *be)
 	glGetIntegerv(GL_MAX_DRAW_BUFFERS, &be->max_draw_buffers);
 	GLint units = 16;
 	glGetIntegerv(GL_MAX_COMBINED_TEXTURE_IMAGE_UNITS, &units);
+	be->max_units = units;
 	be->scratch_unit = units > 1 ? (GLuint)units - 1 : 0;
+	/* Sampler slots per stage (VS, FS, GS), below the scratch unit and the cache size. */
+	GLint usable = units - 1 < GL_CACHE_UNITS ? units - 1 : GL_CACHE_UNITS;
+	be->units_per_stage = usable / GL_STAGES < 16 ? (GLuint)usable / GL_STAGES : 16;
+	be->has_attrib_binding =
+		be->gl_version >= 44 ||
+		(be->gl_version >= 43 && epoxy_has_gl_extension("GL_ARB_multi_bind"));
+	be->has_texture_view =
+		be->gl_version >= 43 || epoxy_has_gl_extension("GL_ARB_texture_view");
+	be->has_viewport_array =
+		be->gl_version >= 41 || epoxy_has_gl_extension("GL_ARB_viewport_array");
+	be->has_tbo_range =
+		be->gl_version >= 43 || epoxy_has_gl_extension("GL_ARB_texture_buffer_range");
 	snprintf(be->renderer, sizeof(be->renderer), "%s", (const char *)glGetString(GL_RENDERER));
 	if (be->debug && (be->gl_version >= 43 || epoxy_has_gl_extension("GL_KHR_debug"))) {
 		glEnable(GL_DEBUG_OUTPUT_SYNCHRONOUS);
@@ -277,6 +290,8 @@ destroy(struct vr_backend *vbe)
 	if (be->fence) {
 		glDeleteSync(be->fence);
 	}
+	gl_programs_finish(be);
+	glDeleteVertexArrays(1, &be->empty_vao);
 	glDeleteFramebuffers(1, &be->read_fbo.id);
 	glDeleteFramebuffers(1, &be->draw_fbo.id);
 	gl_egl_finish(be);
@@ -305,6 +320,10 @@ vr_gl_backend_create(const struct vr_gl_options *opts)
 	}
 	be->base.impl = &gl_backend_impl;
 	be->debug = opts && opts->debug;
+	be->glsl_passthrough = opts && opts->glsl_passthrough;
+	gl_cache_reset(be);
+	vr_hash_init(&be->programs);
+	gl_ctx_init_impl(&be->ctx_impl);
 	be->rl = (struct vr_ratelimit)VR_RATELIMIT_INIT;
 	be->scissor_test = -1;
 	be->fb_srgb = -1;
@@ -320,6 +339,7 @@ vr_gl_backend_create(const struct vr_gl_options *opts)
 	query_limits(be);
 	glGenFramebuffers(1, &be->read_fbo.id);
 	glGenFramebuffers(1, &be->draw_fbo.id);
+	glGenVertexArrays(1, &be->empty_vao);
 	gl_probe_formats(be);
 	/* Read-backs return stored values: no [0,1] clamp of SNORM data. */
 	glClampColor(GL_CLAMP_READ_COLOR, GL_FALSE);

@@ -122,8 +122,9 @@ gl_blit(struct vr_backend_ctx *bctx, const struct vr_blit *b)
 				: GL_NEAREST;
 	if (b->scissor_enable) {
 		gl_set_scissor_test(be, true);
-		glScissor(b->scissor.minx, b->scissor.miny, b->scissor.maxx - b->scissor.minx,
-			  b->scissor.maxy - b->scissor.miny);
+		gl_cache_scissor(be, b->scissor.minx, b->scissor.miny,
+				 b->scissor.maxx - b->scissor.minx,
+				 b->scissor.maxy - b->scissor.miny);
 		if (c->cur) {
 			c->cur->dirty |= GL_DIRTY_SCISSOR;
 		}
@@ -134,6 +135,10 @@ gl_blit(struct vr_backend_ctx *bctx, const struct vr_blit *b)
 	 * FRAMEBUFFER_SRGB on, which is gallium's rule when the blit formats are
 	 * the resources' own. */
 	gl_set_fb_srgb(be, (sf->flags | df->flags) & GLF_SRGB);
+	gl_cache_enable(be, GLE_DISCARD, false);
+	if (c->cur) {
+		c->cur->dirty |= GL_DIRTY_RS;
+	}
 	struct blit_side src = {b->src, b->src_level, b->src_box};
 	struct blit_side dst = {b->dst, b->dst_level, b->dst_box};
 	blit_layers(be, &src, &dst, mask, filter);
@@ -145,8 +150,8 @@ gl_blit(struct vr_backend_ctx *bctx, const struct vr_blit *b)
 
 /* glCopyImageSubData view classes (GL 4.5 table 8.22): bits per texel, or 0
  * for formats that are only compatible with themselves. */
-static int
-view_class(GLenum internal)
+int
+gl_view_class(GLenum internal)
 {
 	switch (internal) {
 	case GL_RGBA32F:
@@ -224,9 +229,9 @@ copy_image_ok(const struct gl_backend *be, const struct vr_resource *src,
 	if (!be->has_copy_image || src->desc.nr_samples != dst->desc.nr_samples) {
 		return false;
 	}
-	int cls = view_class(gs->fmt->internal);
+	int cls = gl_view_class(gs->fmt->internal);
 	return gs->fmt->internal == gd->fmt->internal ||
-	       (cls && cls == view_class(gd->fmt->internal));
+	       (cls && cls == gl_view_class(gd->fmt->internal));
 }
 
 static bool

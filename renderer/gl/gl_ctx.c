@@ -29,6 +29,7 @@ sub_ctx_create(struct vr_backend_ctx *bctx, struct vr_sub_ctx *sub)
 	glGenFramebuffers(1, &s->fbo);
 	s->sub = sub;
 	s->dirty = GL_DIRTY_ALL;
+	s->sample_mask = ~0u;
 	sub->backend_priv = s;
 	return true;
 }
@@ -44,6 +45,7 @@ sub_ctx_destroy(struct vr_backend_ctx *bctx, struct vr_sub_ctx *sub)
 	}
 	gl_make_current(be);
 	gl_sub_release_fb(s);
+	gl_sub_release_draw(s);
 	for (size_t i = 0; i < sizeof(s->cso) / sizeof(s->cso[0]); i++) {
 		gl_swap_ref(&s->cso[i], NULL);
 	}
@@ -78,15 +80,55 @@ sub_ctx_make_current(struct vr_backend_ctx *bctx, struct vr_sub_ctx *sub)
 static bool
 object_create(struct vr_backend_ctx *bctx, struct vr_object *obj)
 {
-	if (obj->type == VIRGL_OBJECT_SURFACE || obj->type == VIRGL_OBJECT_MSAA_SURFACE) {
-		const struct vr_surface_state *st = &obj->u.surface;
-		if (!gl_format_get(st->format)) {
+	struct gl_ctx *c = gl_ctx(bctx);
+	switch (obj->type) {
+	case VIRGL_OBJECT_SURFACE:
+	case VIRGL_OBJECT_MSAA_SURFACE:
+		if (!gl_format_get(obj->u.surface.format)) {
 			/* Not fatal: the guest may create surfaces it never binds. */
-			vr_log_rl(&gl_ctx(bctx)->be->rl, VR_CAT_GL, VR_LOG_WARN,
-				  "surface %u: format %u not implemented", obj->handle, st->format);
+			vr_log_rl(&c->be->rl, VR_CAT_GL, VR_LOG_WARN,
+				  "surface %u: format %u not implemented", obj->handle,
+				  obj->u.surface.format);
 		}
+		return true;
+	case VIRGL_OBJECT_SHADER:
+		return gl_shader_object_create(c, obj);
+	case VIRGL_OBJECT_VERTEX_ELEMENTS:
+		return gl_ve_object_create(c, obj);
+	case VIRGL_OBJECT_SAMPLER_VIEW:
+		return gl_view_object_create(c, obj);
+	case VIRGL_OBJECT_SAMPLER_STATE:
+		return gl_sampler_object_create(c, obj);
+	case VIRGL_OBJECT_QUERY:
+		return gl_query_object_create(c, obj);
+	default:
+		return true;
 	}
-	return true;
+}
+
+static void
+object_destroy(struct vr_backend_ctx *bctx, struct vr_object *obj)
+{
+	struct gl_ctx *c = gl_ctx(bctx);
+	switch (obj->type) {
+	case VIRGL_OBJECT_SHADER:
+		gl_shader_object_destroy(c, obj);
+		break;
+	case VIRGL_OBJECT_VERTEX_ELEMENTS:
+		gl_ve_object_destroy(c, obj);
+		break;
+	case VIRGL_OBJECT_SAMPLER_VIEW:
+		gl_view_object_destroy(c, obj);
+		break;
+	case VIRGL_OBJECT_SAMPLER_STATE:
+		gl_sampler_object_destroy(c, obj);
+		break;
+	case VIRGL_OBJECT_QUERY:
+		gl_query_object_destroy(c, obj);
+		break;
+	default:
+		break;
+	}
 }
 
 static void
@@ -96,19 +138,25 @@ bind_object(struct vr_backend_ctx *bctx, uint32_t type, struct vr_object *obj)
 	if (!s || type >= sizeof(s->cso) / sizeof(s->cso[0]) || type == VIRGL_OBJECT_SHADER) {
 		return;
 	}
+	if (s->cso[type] == obj) {
+		return;
+	}
 	gl_swap_ref(&s->cso[type], obj);
+	/* DSA (alpha test) and rasterizer (flat shading, sprites) feed the
+	 * shader key too. */
 	s->dirty |= type == VIRGL_OBJECT_BLEND        ? GL_DIRTY_BLEND
-		    : type == VIRGL_OBJECT_DSA        ? GL_DIRTY_DSA
-		    : type == VIRGL_OBJECT_RASTERIZER ? GL_DIRTY_RS
-						      : 0;
+		    : type == VIRGL_OBJECT_DSA        ? GL_DIRTY_DSA | GL_DIRTY_PROG
+		    : type == VIRGL_OBJECT_RASTERIZER ? GL_DIRTY_RS | GL_DIRTY_PROG
+						      : GL_DIRTY_VB;
 }
 
 static void
 bind_shader(struct vr_backend_ctx *bctx, uint32_t stage, struct vr_object *obj)
 {
 	struct gl_sub *s = gl_ctx(bctx)->cur;
-	if (s && stage < sizeof(s->shaders) / sizeof(s->shaders[0])) {
+	if (s && stage < sizeof(s->shaders) / sizeof(s->shaders[0]) && s->shaders[stage] != obj) {
 		gl_swap_ref(&s->shaders[stage], obj);
+		s->dirty |= GL_DIRTY_PROG;
 	}
 }
 
@@ -140,24 +188,40 @@ flush(struct vr_backend_ctx *bctx)
 	struct gl_backend *be = gl_ctx(bctx)->be;
 	gl_make_current(be);
 	gl_fence_insert(be);
+	struct gl_stats *st = &be->stats;
+	/* PVGPU_DEBUG=gl: the state cache's effect, in GL calls per draw. */
+	if (st->draws >= 4096 && vr_log_enabled(VR_CAT_GL, VR_LOG_DEBUG)) {
+		vr_dbg(VR_CAT_GL, "%llu draws, %.1f GL calls per draw, %llu programs linked",
+		       (unsigned long long)st->draws, (double)st->calls / (double)st->draws,
+		       (unsigned long long)st->programs_linked);
+		st->draws = st->calls = 0;
+	}
 }
 
-static const struct vr_ctx_impl gl_ctx_impl = {
-	.destroy = ctx_destroy,
-	.sub_ctx_create = sub_ctx_create,
-	.sub_ctx_destroy = sub_ctx_destroy,
-	.sub_ctx_make_current = sub_ctx_make_current,
-	.object_create = object_create,
-	.bind_object = bind_object,
-	.bind_shader = bind_shader,
-	.set_framebuffer_state = gl_set_framebuffer_state,
-	.set_viewport_states = set_viewport_states,
-	.set_scissor_states = set_scissor_states,
-	.clear = gl_clear,
-	.blit = gl_blit,
-	.resource_copy_region = gl_copy_region,
-	.flush = flush,
-};
+void
+gl_ctx_init_impl(struct vr_ctx_impl *impl)
+{
+	*impl = (struct vr_ctx_impl){
+		.destroy = ctx_destroy,
+		.sub_ctx_create = sub_ctx_create,
+		.sub_ctx_destroy = sub_ctx_destroy,
+		.sub_ctx_make_current = sub_ctx_make_current,
+		.object_create = object_create,
+		.object_destroy = object_destroy,
+		.bind_object = bind_object,
+		.bind_shader = bind_shader,
+		.set_framebuffer_state = gl_set_framebuffer_state,
+		.set_viewport_states = set_viewport_states,
+		.set_scissor_states = set_scissor_states,
+		.clear = gl_clear,
+		.blit = gl_blit,
+		.resource_copy_region = gl_copy_region,
+		.flush = flush,
+	};
+	gl_draw_init_ctx(impl);
+	gl_sampler_init_ctx(impl);
+	gl_query_init_ctx(impl);
+}
 
 struct vr_backend_ctx *
 gl_ctx_create(struct vr_backend *vbe, struct vr_ctx *ctx)
@@ -166,8 +230,8 @@ gl_ctx_create(struct vr_backend *vbe, struct vr_ctx *ctx)
 	if (!c) {
 		return NULL;
 	}
-	c->base.impl = &gl_ctx_impl;
 	c->be = gl_backend(vbe);
+	c->base.impl = &c->be->ctx_impl;
 	c->ctx = ctx;
 	return &c->base;
 }

@@ -60,12 +60,20 @@ reattach(struct gl_backend *be, struct gl_sub *s)
 	GLenum bufs[VIRGL_MAX_COLOR_BUFS];
 	uint32_t max = be->max_draw_buffers < VIRGL_MAX_COLOR_BUFS ? be->max_draw_buffers
 								   : VIRGL_MAX_COLOR_BUFS;
+	s->fb_srgb = false;
+	s->cbuf_int_mask = s->cbuf_uint_mask = 0;
 	for (uint32_t i = 0; i < max; i++) {
 		const struct gl_format *f = i < s->nr_cbufs ? surface_format(s->cbufs[i]) : NULL;
 		bufs[i] = GL_NONE;
 		if (f && !(f->flags & (GLF_DEPTH | GLF_STENCIL))) {
 			attach_surface(GL_COLOR_ATTACHMENT0 + i, s->cbufs[i]);
 			bufs[i] = GL_COLOR_ATTACHMENT0 + i;
+			/* Draws encode sRGB like gallium: per the surface's format. */
+			s->fb_srgb |= (f->flags & GLF_SRGB) != 0;
+			const struct vr_format_info *fi =
+				vr_format_get(s->cbufs[i]->u.surface.format);
+			s->cbuf_int_mask |= (uint32_t)(fi->kind == VR_FMT_SINT) << i;
+			s->cbuf_uint_mask |= (uint32_t)(fi->kind == VR_FMT_UINT) << i;
 		} else {
 			gl_fbo_attach(GL_DRAW_FRAMEBUFFER, GL_COLOR_ATTACHMENT0 + i, NULL, 0, 0,
 				      false);
@@ -97,6 +105,8 @@ gl_sub_apply_fb(struct gl_ctx *c, struct gl_sub *s)
 	gl_bind_fbo(be, GL_DRAW_FRAMEBUFFER, s->fbo);
 	if (s->dirty & GL_DIRTY_FB) {
 		s->dirty &= ~GL_DIRTY_FB;
+		/* Colour masks (A8 targets) and the shader key depend on the surfaces. */
+		s->dirty |= GL_DIRTY_BLEND | GL_DIRTY_PROG;
 		reattach(be, s);
 	}
 	return s->fb_complete;
@@ -113,7 +123,7 @@ clear_color(struct gl_backend *be, struct gl_sub *s, uint32_t i, const struct vr
 	}
 	/* gallium clears ignore the colour write mask (the state tracker only
 	 * sends CLEAR when the mask is full). */
-	glColorMaski(i, GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+	gl_cache_color_mask(be, i, 0xf);
 	/* An sRGB surface encodes the clear colour; a linear view of an sRGB
 	 * resource stores it raw (SRGB_WRITE_CONTROL semantics). */
 	gl_set_fb_srgb(be, f->flags & GLF_SRGB);
@@ -131,7 +141,7 @@ clear_color(struct gl_backend *be, struct gl_sub *s, uint32_t i, const struct vr
 }
 
 static void
-clear_depth_stencil(struct gl_sub *s, const struct vr_clear *cl)
+clear_depth_stencil(struct gl_backend *be, struct gl_sub *s, const struct vr_clear *cl)
 {
 	const struct gl_format *f = surface_format(s->zsbuf);
 	if (!f) {
@@ -143,10 +153,10 @@ clear_depth_stencil(struct gl_sub *s, const struct vr_clear *cl)
 	GLint st = (GLint)(cl->stencil & 0xff);
 	/* Clears ignore the depth and stencil write masks in gallium. */
 	if (depth) {
-		glDepthMask(GL_TRUE);
+		gl_cache_depth_mask(be, true);
 	}
 	if (stencil) {
-		glStencilMask(0xff);
+		gl_cache_stencil_writemask(be, 0xff);
 	}
 	if (depth && stencil) {
 		glClearBufferfi(GL_DEPTH_STENCIL, 0, d, st);
@@ -173,7 +183,7 @@ gl_clear(struct vr_backend_ctx *bctx, const struct vr_clear *cl)
 	/* A clear covers whole surfaces: no scissor, no rasterizer discard. The
 	 * masks changed below are re-emitted by the draw path (dirty bits). */
 	gl_set_scissor_test(be, false);
-	glDisable(GL_RASTERIZER_DISCARD);
+	gl_cache_enable(be, GLE_DISCARD, false);
 	s->dirty |= GL_DIRTY_BLEND | GL_DIRTY_DSA | GL_DIRTY_RS;
 	for (uint32_t i = 0; i < s->nr_cbufs; i++) {
 		if (cl->buffers & (PIPE_CLEAR_COLOR0 << i)) {
@@ -181,7 +191,7 @@ gl_clear(struct vr_backend_ctx *bctx, const struct vr_clear *cl)
 		}
 	}
 	if (cl->buffers & (PIPE_CLEAR_DEPTH | PIPE_CLEAR_STENCIL)) {
-		clear_depth_stencil(s, cl);
+		clear_depth_stencil(be, s, cl);
 	}
 	gl_check(be, "clear");
 	return true;

@@ -18,6 +18,9 @@
 #include "vr_core.h"
 #include "vr_format.h"
 #include "vr_gl.h"
+#include "vr_shader.h"
+
+struct gl_program;
 
 /* ------------------------------------------------------------- formats */
 
@@ -58,6 +61,97 @@ gl_format_needs_convert(const struct gl_format *f)
 void gl_format_convert(const struct gl_format *f, bool to_gl, const uint8_t *src, size_t src_stride,
 		       uint8_t *dst, size_t dst_stride, uint32_t w, uint32_t h);
 
+/* ----------------------------------------------------------- state cache */
+
+/* Capabilities toggled with glEnable/glDisable that the draw path tracks. */
+enum gl_cap {
+	GLE_DEPTH_TEST,
+	GLE_STENCIL_TEST,
+	GLE_CULL_FACE,
+	GLE_OFFSET_FILL,
+	GLE_OFFSET_LINE,
+	GLE_OFFSET_POINT,
+	GLE_DEPTH_CLAMP,
+	GLE_PROGRAM_POINT_SIZE,
+	GLE_MULTISAMPLE,
+	GLE_DISCARD,
+	GLE_PRIMITIVE_RESTART,
+	GLE_LOGIC_OP,
+	GLE_SAMPLE_MASK,
+	GLE_ALPHA_TO_COVERAGE,
+	GLE_ALPHA_TO_ONE,
+	GLE_CUBE_SEAMLESS,
+	GLE_CLIP0, /* ... GLE_CLIP0 + 7 */
+	GLE_COUNT = GLE_CLIP0 + 8,
+};
+
+#define GL_CACHE_UNITS 96 /* texture units tracked (>= 3 stages x 16 + scratch) */
+#define GL_CACHE_UBOS 48  /* uniform buffer binding points tracked */
+
+struct gl_stencil_face {
+	GLenum func, fail, zfail, zpass;
+	GLint ref;
+	GLuint valuemask, writemask;
+};
+
+/*
+ * What the backend last set in GL. Initialised to all-ones bytes, which reads
+ * as "unknown" everywhere (NaN floats, impossible enums), so the first use
+ * always emits. Anything that changes GL state outside these helpers must
+ * update or invalidate the matching field.
+ */
+struct gl_cache {
+	int8_t en[GLE_COUNT];
+	uint32_t blend_enable; /* bit i: GL_BLEND on draw buffer i; ~0 unknown */
+	GLenum blend_func[4];  /* src rgb, dst rgb, src alpha, dst alpha */
+	GLenum blend_eq[2];
+	uint8_t colormask[VIRGL_MAX_COLOR_BUFS];
+	GLenum logic_op;
+	float blend_color[4];
+	GLenum depth_func;
+	uint8_t depth_mask;
+	struct gl_stencil_face stencil[2];
+	GLenum cull_face, front_face, polygon_mode, provoking, point_origin;
+	float offset[3]; /* factor, units, clamp */
+	float line_width, point_size;
+	float viewport[4];
+	double depth_range[2];
+	GLint scissor[4];
+	GLuint sample_mask;
+	GLuint restart_index;
+	GLuint program, vao;
+	GLuint tex[GL_CACHE_UNITS];
+	GLenum tex_target[GL_CACHE_UNITS];
+	GLuint sampler[GL_CACHE_UNITS];
+	GLuint ubo[GL_CACHE_UBOS];
+	GLintptr ubo_offset[GL_CACHE_UBOS];
+	GLsizeiptr ubo_size[GL_CACHE_UBOS];
+};
+
+/* Counters for PVGPU_DEBUG=gl: GL calls the draw path issued, per draw. */
+struct gl_stats {
+	uint64_t draws, calls;
+	uint64_t programs_linked, shaders_compiled;
+};
+
+struct gl_backend;
+void gl_cache_reset(struct gl_backend *be);
+void gl_cache_enable(struct gl_backend *be, enum gl_cap cap, bool on);
+void gl_cache_color_mask(struct gl_backend *be, uint32_t i, uint8_t mask);
+void gl_cache_depth_mask(struct gl_backend *be, bool on);
+void gl_cache_stencil_writemask(struct gl_backend *be, GLuint mask);
+void gl_cache_scissor(struct gl_backend *be, GLint x, GLint y, GLint w, GLint h);
+void gl_cache_use_program(struct gl_backend *be, GLuint prog);
+void gl_cache_bind_vao(struct gl_backend *be, GLuint vao);
+void gl_cache_bind_texture(struct gl_backend *be, GLuint unit, GLenum target, GLuint tex);
+void gl_cache_bind_sampler(struct gl_backend *be, GLuint unit, GLuint sampler);
+void gl_cache_bind_ubo(struct gl_backend *be, GLuint point, GLuint buf, GLintptr offset,
+		       GLsizeiptr size);
+/** A texture name is being deleted: forget it wherever the cache holds it. */
+void gl_cache_forget_texture(struct gl_backend *be, GLuint tex);
+/** A buffer name is being deleted. */
+void gl_cache_forget_buffer(struct gl_backend *be, GLuint buf);
+
 /* ---------------------------------------------------------- backend/state */
 
 /* A scratch FBO with a cache of what is attached, so a repeated read-back of
@@ -94,6 +188,22 @@ struct gl_backend {
 	size_t scratch_size;
 	uint32_t fbo_mask[16]; /* colour formats the host can attach to an FBO (probed) */
 	struct vr_ratelimit rl;
+	/* Draw path (gl_state.c, gl_shader.c, gl_draw.c). */
+	bool has_attrib_binding, has_texture_view, has_viewport_array, has_tbo_range;
+	bool glsl_passthrough; /* tests only: see vr_gl_options */
+	GLint max_units;       /* combined texture image units */
+	GLuint units_per_stage;
+	struct gl_cache cache;
+	struct gl_stats stats;
+	struct vr_hash programs;      /* hash -> struct gl_program chain */
+	struct gl_program *prog_list; /* every cached program */
+	uint32_t next_serial;         /* shader identities (never reused) */
+	uint64_t const_gen;           /* constant upload generations */
+	uint32_t buf_epoch;           /* bumped when a GL buffer name is freed */
+	GLuint empty_vao;             /* draws without vertex elements */
+	bool render_cond_active;
+	GLuint render_cond_query;
+	struct vr_ctx_impl ctx_impl; /* filled at creation (gl_ctx.c) */
 };
 
 static inline struct gl_backend *
@@ -174,7 +284,29 @@ bool gl_transfer(struct vr_backend *be, const struct vr_transfer *xfer);
 #define GL_DIRTY_DSA (1u << 3)     /* depth/stencil masks and tests */
 #define GL_DIRTY_RS (1u << 4)      /* rasterizer state (discard, ...) */
 #define GL_DIRTY_VIEWPORT (1u << 5)
+#define GL_DIRTY_PROG (1u << 6)  /* bound shaders or state the program key depends on */
+#define GL_DIRTY_VIEWS (1u << 7) /* sampler views / sampler states */
+#define GL_DIRTY_VB (1u << 8)    /* vertex buffers, index buffer, vertex elements */
+#define GL_DIRTY_UBO (1u << 9)
 #define GL_DIRTY_ALL 0xffffffffu
+
+#define GL_STAGES 3        /* VS, FS, GS (virgl numbering): the stages we advertise */
+#define GL_MAX_VIEWS 32    /* sampler views / samplers per stage */
+#define GL_MAX_UBOS 16     /* uniform buffer slots per stage (slot 0 = constants) */
+#define GL_MAX_CONSTS 4096 /* vec4 constants per stage, as advertised */
+
+/* A stage's constant buffer 0 as last sent (raw dwords, vec4-packed). */
+struct gl_consts {
+	uint32_t *data;
+	uint32_t count; /* dwords */
+	uint32_t cap;   /* dwords allocated */
+	uint64_t gen;   /* backend-unique generation of this content */
+};
+
+struct gl_ubo_binding {
+	struct vr_resource *res; /* referenced, NULL = unbound */
+	uint32_t offset, length;
+};
 
 struct gl_sub {
 	struct vr_sub_ctx *sub;
@@ -189,6 +321,25 @@ struct gl_sub {
 	struct vr_scissor scissors[VIRGL_MAX_VIEWPORTS];
 	uint32_t dirty;   /* GL_DIRTY_*: GL state that must be re-emitted before use */
 	bool fb_complete; /* status of fbo after the last re-attachment */
+	/* Draw state; resources and objects here are referenced. */
+	bool fb_srgb;                           /* a colour surface is sRGB */
+	uint32_t cbuf_int_mask, cbuf_uint_mask; /* for the shader key */
+	struct vr_vertex_buffer vbs[VIRGL_MAX_VERTEX_BUFFERS];
+	uint32_t num_vbs;
+	struct vr_index_buffer ib;
+	struct gl_consts consts[GL_STAGES];
+	struct gl_ubo_binding ubos[GL_STAGES][GL_MAX_UBOS];
+	struct vr_object *views[GL_STAGES][GL_MAX_VIEWS];
+	struct vr_object *samplers[GL_STAGES][GL_MAX_VIEWS];
+	uint32_t num_views[GL_STAGES], num_samplers[GL_STAGES];
+	uint8_t stencil_ref[2];
+	float blend_color[4];
+	uint32_t sample_mask;
+	struct vr_object *cond_query; /* referenced; SET_RENDER_CONDITION */
+	bool cond_inverted;
+	uint32_t cond_mode;
+	bool cond_active;
+	struct gl_program *prog; /* program of the last draw (valid unless GL_DIRTY_PROG) */
 };
 
 /** Points *slot at obj, taking a reference on obj and dropping the old one. */
@@ -226,6 +377,64 @@ void gl_set_framebuffer_state(struct vr_backend_ctx *bctx, const struct vr_frame
 /** Binds the sub-context's FBO for drawing, re-attaching if dirty; false if incomplete. */
 bool gl_sub_apply_fb(struct gl_ctx *c, struct gl_sub *s);
 bool gl_clear(struct vr_backend_ctx *bctx, const struct vr_clear *clear);
+
+/* Draw state (gl_state.c): applies blend/DSA/rasterizer/viewport/scissor. */
+void gl_state_apply(struct gl_ctx *c, struct gl_sub *s);
+
+/* Shaders and programs (gl_shader.c). */
+struct gl_program {
+	struct gl_program *next;      /* hash chain */
+	struct gl_program *list_next; /* backend-wide list */
+	uint32_t hash;
+	uint32_t serial[GL_STAGES]; /* shader identities, 0 = stage absent */
+	struct vr_shader_key key;   /* zero-padded: compared with memcmp */
+	GLuint id;
+	GLint const_loc[GL_STAGES];
+	GLint adjust_y_loc, alpha_ref_loc;
+	uint64_t const_gen[GL_STAGES]; /* generation last uploaded */
+	float adjust_y, alpha_ref;     /* last uploaded values */
+};
+bool gl_shader_object_create(struct gl_ctx *c, struct vr_object *obj);
+void gl_shader_object_destroy(struct gl_ctx *c, struct vr_object *obj);
+/** Finds or builds the program for the sub-context's shaders and key; NULL on error. */
+struct gl_program *gl_program_get(struct gl_ctx *c, struct gl_sub *s);
+void gl_programs_finish(struct gl_backend *be);
+
+/* Draw path (gl_draw.c, gl_sampler.c, gl_query.c). */
+bool gl_draw_vbo(struct vr_backend_ctx *bctx, const struct vr_draw_info *info);
+void gl_draw_init_ctx(struct vr_ctx_impl *impl);
+bool gl_ve_object_create(struct gl_ctx *c, struct vr_object *obj);
+void gl_ve_object_destroy(struct gl_ctx *c, struct vr_object *obj);
+bool gl_view_object_create(struct gl_ctx *c, struct vr_object *obj);
+void gl_view_object_destroy(struct gl_ctx *c, struct vr_object *obj);
+bool gl_sampler_object_create(struct gl_ctx *c, struct vr_object *obj);
+void gl_sampler_object_destroy(struct gl_ctx *c, struct vr_object *obj);
+/** Binds the sub-context's views and samplers to their units. */
+void gl_samplers_apply(struct gl_ctx *c, struct gl_sub *s);
+bool gl_query_object_create(struct gl_ctx *c, struct vr_object *obj);
+void gl_query_object_destroy(struct gl_ctx *c, struct vr_object *obj);
+void gl_query_init_ctx(struct vr_ctx_impl *impl);
+void gl_sampler_init_ctx(struct vr_ctx_impl *impl);
+/** Fills be->ctx_impl (gl_ctx.c). */
+void gl_ctx_init_impl(struct vr_ctx_impl *impl);
+/** Releases the draw state a sub-context references. */
+void gl_sub_release_draw(struct gl_sub *s);
+/** First texture unit of a stage's sampler slots. */
+static inline GLuint
+gl_stage_unit(const struct gl_backend *be, uint32_t stage, uint32_t index)
+{
+	/* FS first: it is the stage nearly every sampler belongs to. */
+	static const uint8_t order[GL_STAGES] = {1, 0, 2};
+	return order[stage] * be->units_per_stage + index;
+}
+/** Uniform buffer binding point of a stage's UBO slot. */
+static inline GLuint
+gl_ubo_point(uint32_t stage, uint32_t index)
+{
+	return stage * GL_MAX_UBOS + index;
+}
+/** glView class (bits per texel) of an internal format; 0 if only self-compatible. */
+int gl_view_class(GLenum internal);
 
 /* Blits and copies (gl_blit.c). */
 bool gl_blit(struct vr_backend_ctx *bctx, const struct vr_blit *blit);

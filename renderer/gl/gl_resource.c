@@ -209,9 +209,11 @@ gl_resource_destroy(struct vr_backend *vbe, struct vr_resource *res)
 	gl_make_current(be);
 	if (gr->is_buffer) {
 		if (gr->id) {
+			gl_cache_forget_buffer(be, gr->id);
 			glDeleteBuffers(1, &gr->id);
 		}
 	} else {
+		gl_cache_forget_texture(be, gr->id);
 		gl_fbo_forget(be, gr->id);
 		glDeleteTextures(1, &gr->id);
 	}

@@ -20,6 +20,10 @@ struct vr_gl_options {
 	const char *render_node;
 	/* Checks glGetError after operations and logs KHR_debug output (slow). */
 	bool debug;
+	/* Tests only: a shader whose text starts with "#version" is taken as GLSL
+	 * (following the translator's naming conventions) instead of TGSI, so the
+	 * draw path can be tested on its own. Never set for guests. */
+	bool glsl_passthrough;
 };
 
 /**

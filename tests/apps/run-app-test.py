@@ -15,6 +15,8 @@ Tests:
   glcheck-pvgpu         glcheck on pvgpu-vtest
   glcheck-compare       glcheck output identical on both servers
   malformed-concurrent  bad raw clients are dropped while glxgears keeps running
+  gears-compare         glxgears and es2gears_x11 frames (clock frozen) match between servers
+  glmark2-validate      every glmark2 --validate case that succeeds on virgl succeeds on pvgpu
 
 Exit status: 0 pass, 1 fail, 77 skip (missing tool, not root, no GL backend).
 
@@ -201,10 +203,16 @@ def line_buffered(argv):
     return (["stdbuf", "-oL"] + argv) if shutil.which("stdbuf") else argv
 
 
-# Mesa draws a quad for a scissored glClear; pvgpu has no draw path yet, so its
-# glcheck runs (and the comparison, on both servers) leave those checks out.
-# TODO(draw path): drop this once DRAW_VBO lands in the GL backend.
-GLCHECK_PVGPU_ARGS = ["--no-scissored-clears"]
+# Extra glcheck arguments for pvgpu runs: none once the translator is built in
+# (scissored clears, which Mesa draws as a quad, go through the draw path like
+# everything else); without it pvgpu skips draws, so those checks are left out.
+GLCHECK_PVGPU_ARGS = []
+GLCHECK_NO_DRAW_ARGS = ["--no-scissored-clears"]
+
+
+def require_draws(args):
+    if not args.translator:
+        raise Skip("pvgpu-vtest was built without the TGSI translator (draws are skipped)")
 
 FPS_RE = re.compile(r"(\d+) frames in [\d.]+ seconds")
 
@@ -280,6 +288,8 @@ def test_glcheck_one(run, args, server):
     start_xvfb(run)
     sock = start_pvgpu(run, args.vtest) if server == "pvgpu" else start_virgl(run)
     extra = GLCHECK_PVGPU_ARGS if server == "pvgpu" else []
+    if server == "pvgpu" and not args.translator:
+        extra = GLCHECK_NO_DRAW_ARGS
     code, out, err = run_glcheck(run, args, sock, server, extra)
     sys.stdout.write(out)
     sys.stderr.write(err)
@@ -295,7 +305,8 @@ def test_glcheck_compare(run, args):
     outs = {}
     for server in ("virgl", "pvgpu"):
         sock = start_pvgpu(run, args.vtest) if server == "pvgpu" else start_virgl(run)
-        _, outs[server], _ = run_glcheck(run, args, sock, server, GLCHECK_PVGPU_ARGS)
+        extra = GLCHECK_PVGPU_ARGS if args.translator else GLCHECK_NO_DRAW_ARGS
+        _, outs[server], _ = run_glcheck(run, args, sock, server, extra)
     if outs["virgl"] != outs["pvgpu"]:
         import difflib
         diff = difflib.unified_diff(outs["virgl"].splitlines(), outs["pvgpu"].splitlines(),
@@ -339,12 +350,160 @@ def test_malformed_concurrent(run, args):
     print(f"glxgears frames per 5 s: {frames}")
 
 
+# ------------------------------------------------------------ frame comparison
+
+def read_png_rgb(path):
+    """Decodes the 8-bit RGB, non-interlaced PNGs pvgpu-x11shot writes."""
+    import struct
+    import zlib
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise Fail(f"{path}: not a PNG")
+    pos, idat, width, height = 8, b"", 0, 0
+    while pos < len(data):
+        length, ctype = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if ctype == b"IHDR":
+            width, height, depth, color = struct.unpack(">IIBB", body[:10])
+            if depth != 8 or color != 2 or body[12] != 0:
+                raise Fail(f"{path}: unsupported PNG layout")
+        elif ctype == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw, bpp, stride = zlib.decompress(idat), 3, width * 3
+    out, prev = bytearray(), bytearray(stride)
+    for y in range(height):
+        ftype = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b, c = prev[i], (prev[i - bpp] if i >= bpp else 0)
+            if ftype == 1:
+                line[i] = (line[i] + a) & 0xff
+            elif ftype == 2:
+                line[i] = (line[i] + b) & 0xff
+            elif ftype == 3:
+                line[i] = (line[i] + (a + b) // 2) & 0xff
+            elif ftype == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                line[i] = (line[i] + pred) & 0xff
+        out += line
+        prev = line
+    return width, height, bytes(out)
+
+
+def compare_images(a, b, tol=2):
+    """Fraction of pixels whose channels all differ by at most tol."""
+    (wa, ha, pa), (wb, hb, pb) = a, b
+    if (wa, ha) != (wb, hb):
+        raise Fail(f"image sizes differ: {wa}x{ha} vs {wb}x{hb}")
+    good = 0
+    for i in range(0, len(pa), 3):
+        if (abs(pa[i] - pb[i]) <= tol and abs(pa[i + 1] - pb[i + 1]) <= tol and
+                abs(pa[i + 2] - pb[i + 2]) <= tol):
+            good += 1
+    return good / (wa * ha)
+
+
+def capture_app(run, args, sock, argv, window, tag):
+    """Runs a client with the clock frozen, screenshots its window, stops it."""
+    env = client_env(run)
+    env["LD_PRELOAD"] = args.frozen_clock
+    proc = run.spawn(client_argv(sock, argv), f"{tag}.log", env=env)
+    out = run.path(f"{tag}.png")
+
+    def shot():
+        if proc.poll() is not None:
+            raise Fail(f"{argv[0]} exited early ({proc.returncode}):\n" + run.log(f"{tag}.log"))
+        res = subprocess.run([args.x11shot, "--display=" + run.display, "--window=" + window,
+                              out], capture_output=True, timeout=30)
+        return res.returncode == 0
+
+    if not wait_for(shot, 20, step=0.5):
+        raise Fail(f"no window named {window!r} to capture")
+    time.sleep(2.0)  # many frames later: the image no longer changes
+    if not shot():
+        raise Fail(f"capture of {window!r} failed")
+    run.stop(proc, signal.SIGINT)
+    return read_png_rgb(out)
+
+
+def test_gears_compare(run, args):
+    require_tools("glxgears", "es2gears_x11")
+    require_draws(args)
+    if not args.x11shot or not args.frozen_clock:
+        raise Skip("pvgpu-x11shot or the frozen-clock shim not built")
+    start_xvfb(run)
+    socks = {"virgl": start_virgl(run), "pvgpu": start_pvgpu(run, args.vtest)}
+    failed = []
+    for app, window in (("glxgears", "glxgears"), ("es2gears_x11", "es2gears")):
+        imgs = {srv: capture_app(run, args, socks[srv], [app], window, f"{app}-{srv}")
+                for srv in ("virgl", "pvgpu")}
+        frac = compare_images(imgs["virgl"], imgs["pvgpu"])
+        print(f"{app}: {frac * 100:.3f} % of pixels within +-2 of virgl_test_server's")
+        if frac < 0.995:
+            failed.append(app)
+    if "dropped" in run.log("pvgpu.log"):
+        raise Fail("pvgpu dropped a client:\n" + run.log("pvgpu.log"))
+    if failed:
+        raise Fail("frames differ for " + ", ".join(failed) + f" (images in {run.dir})")
+
+
+# ------------------------------------------------------------ glmark2 --validate
+
+VALIDATE_RE = re.compile(r"^\[([^\]]+)\] (.*?): .*Validation: (\w+)", re.M)
+
+
+def run_glmark2_validate(run, sock, tag):
+    argv = client_argv(sock, ["glmark2", "--validate"])
+    try:
+        res = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
+                             env=client_env(run), timeout=170, start_new_session=True)
+    except subprocess.TimeoutExpired:
+        raise Fail(f"glmark2 --validate on {tag} timed out")
+    out = res.stdout.decode(errors="replace") + res.stderr.decode(errors="replace")
+    with open(run.path(f"glmark2-{tag}.out"), "w") as f:
+        f.write(out)
+    return {f"[{m.group(1)}] {m.group(2)}": m.group(3) for m in VALIDATE_RE.finditer(out)}, out
+
+
+def test_glmark2_validate(run, args):
+    require_tools("glmark2")
+    require_draws(args)
+    start_xvfb(run)
+    results = {}
+    for srv in ("virgl", "pvgpu"):
+        sock = start_virgl(run) if srv == "virgl" else start_pvgpu(run, args.vtest)
+        results[srv], out = run_glmark2_validate(run, sock, srv)
+        if not results[srv]:
+            raise Fail(f"no validation lines from glmark2 on {srv}:\n{out[-3000:]}")
+    bad = []
+    for case, verdict in results["virgl"].items():
+        got = results["pvgpu"].get(case, "missing")
+        mark = "ok " if verdict != "Success" or got == "Success" else "BAD"
+        print(f"{mark} {case}: virgl {verdict}, pvgpu {got}")
+        if mark == "BAD":
+            bad.append(case)
+    ok = sum(1 for v in results["pvgpu"].values() if v == "Success")
+    ref = sum(1 for v in results["virgl"].values() if v == "Success")
+    print(f"Success: pvgpu {ok}, virgl_test_server {ref} of {len(results['virgl'])} cases")
+    if "dropped" in run.log("pvgpu.log"):
+        raise Fail("pvgpu dropped glmark2:\n" + run.log("pvgpu.log")[-3000:])
+    if bad:
+        raise Fail(f"{len(bad)} case(s) succeed on virgl_test_server but not on pvgpu")
+
+
 TESTS = {
     "glxgears-pvgpu": test_glxgears_pvgpu,
     "glcheck-virgl": lambda run, args: test_glcheck_one(run, args, "virgl"),
     "glcheck-pvgpu": lambda run, args: test_glcheck_one(run, args, "pvgpu"),
     "glcheck-compare": test_glcheck_compare,
     "malformed-concurrent": test_malformed_concurrent,
+    "gears-compare": test_gears_compare,
+    "glmark2-validate": test_glmark2_validate,
 }
 
 
@@ -355,6 +514,10 @@ def main():
     ap.add_argument("--glcheck", help="glcheck binary")
     ap.add_argument("--bad-client", default=os.path.join(os.path.dirname(__file__),
                                                           "bad_client.py"))
+    ap.add_argument("--frozen-clock", help="LD_PRELOAD shim that stops the client's clock")
+    ap.add_argument("--x11shot", help="pvgpu-x11shot binary")
+    ap.add_argument("--translator", action="store_true",
+                    help="pvgpu-vtest has the TGSI translator (draws render)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = ap.parse_args()
     run = None

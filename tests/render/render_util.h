@@ -43,7 +43,8 @@ rt_init(struct rt *t)
 {
 	memset(t, 0, sizeof(*t));
 	struct vr_gl_options opts = {.render_node = NULL,
-				     .debug = getenv("PVGPU_GL_DEBUG") != NULL};
+				     .debug = getenv("PVGPU_GL_DEBUG") != NULL,
+				     .glsl_passthrough = true};
 	t->be = vr_gl_backend_create(&opts);
 	if (!t->be) {
 		printf("SKIP: no headless GL (EGL surfaceless + desktop GL 3.3 core)\n");
