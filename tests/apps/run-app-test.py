@@ -17,6 +17,8 @@ Tests:
   malformed-concurrent  bad raw clients are dropped while glxgears keeps running
   gears-compare         glxgears and es2gears_x11 frames (clock frozen) match between servers
   glmark2-validate      every glmark2 --validate case that succeeds on virgl succeeds on pvgpu
+  scenes-5s             glxgears, es2gears_x11 and 16 glmark2 scenes for >= 5 s each on
+                        pvgpu-vtest --debug: no client dropped, no GL error logged
 
 Exit status: 0 pass, 1 fail, 77 skip (missing tool, not root, no GL backend).
 
@@ -148,9 +150,10 @@ def wait_socket(run, proc, sock_path, log_name, timeout=15.0):
     raise Fail(f"server did not listen on {sock_path} within {timeout} s")
 
 
-def start_pvgpu(run, vtest):
+def start_pvgpu(run, vtest, extra=()):
     sock = run.path("pvgpu.sock")
-    proc = run.spawn([vtest, "--backend=gl", "--socket-path=" + sock], "pvgpu.log")
+    proc = run.spawn([vtest, "--backend=gl", "--socket-path=" + sock] + list(extra),
+                     "pvgpu.log")
     time.sleep(0.05)
     if proc.poll() is not None and "no GL backend" in run.log("pvgpu.log"):
         raise Skip("pvgpu-vtest was built without the GL backend")
@@ -496,6 +499,122 @@ def test_glmark2_validate(run, args):
         raise Fail(f"{len(bad)} case(s) succeed on virgl_test_server but not on pvgpu")
 
 
+# ------------------------------------------------------------ scenes for >= 5 s
+
+# The 16 glmark2 scenes of issue 4 (acceptance 2), one glmark2 run, 5 s each.
+SCENES = ["build", "texture", "shading", "bump", "effect2d", "pulsar", "desktop", "buffer",
+          "ideas", "jellyfish", "terrain", "shadow", "refract", "conditionals", "function",
+          "loop"]
+SCENE_SECONDS = 5
+SCENE_RE = re.compile(r"^\[(\w+)\] (.*?): FPS: (\d+) FrameTime: ([\d.]+) ms", re.M)
+# What the GL backend logs in debug mode (gl_check and the KHR_debug callback):
+#   "GL error 0x502 after draw", "GL debug (type 0x824c): ..." (0x824c = DEBUG_TYPE_ERROR).
+GL_ERROR_RE = re.compile(r"GL error 0x[0-9a-f]+|GL debug \(type 0x824c\)", re.I)
+
+
+def server_problems(log):
+    """Lines of a pvgpu-vtest log that mean a client was lost or the server crashed."""
+    return [line for line in log.splitlines()
+            if "dropped" in line or "killed by signal" in line]
+
+
+def run_gears_5s(run, sock, app, argv):
+    """Runs a gears client >= 5 s (until it printed an fps line); checks the server
+    log while it is still running, then stops it. Returns (fps values, seconds)."""
+    log_name = f"{app}.log"
+    start = time.monotonic()
+    proc = run.spawn(client_argv(sock, line_buffered(argv)), log_name, env=client_env(run))
+    # Both print "N frames in 5.0 seconds = F FPS" every 5 s from their first frame.
+    got = wait_for(lambda: FPS_RE.search(run.log(log_name)) or proc.poll() is not None, 40)
+    while time.monotonic() - start < SCENE_SECONDS + 0.5:
+        time.sleep(0.1)
+    alive = time.monotonic() - start
+    log = run.log("pvgpu.log")  # before stopping: a killed client may be logged as truncated
+    if proc.poll() is not None:
+        raise Fail(f"{app} exited after {alive:.1f} s ({proc.returncode}):\n" +
+                   run.log(log_name) + "\nserver log:\n" + log[-3000:])
+    if not got:
+        raise Fail(f"{app} printed no fps line within 40 s:\n" + run.log(log_name))
+    bad = server_problems(log)
+    if bad:
+        raise Fail(f"server lost a client while {app} ran:\n" + "\n".join(bad))
+    run.stop(proc, signal.SIGINT)
+    out = run.log(log_name)
+    fps_re = re.compile(r"(\d+) frames in ([\d.]+) seconds = +([\d.]+) FPS")
+    fps = [float(m.group(3)) for m in fps_re.finditer(out)]
+    if not fps or max(int(m.group(1)) for m in fps_re.finditer(out)) == 0:
+        raise Fail(f"{app}: no fps line with frames:\n" + out)
+    return fps, alive
+
+
+def test_scenes_5s(run, args):
+    require_tools("glxgears", "es2gears_x11", "glmark2")
+    require_draws(args)
+    start_xvfb(run)
+    sock = start_pvgpu(run, args.vtest, ["--debug"])
+    rows = []  # (client, scene, fps, seconds)
+    for app, argv in (("glxgears", ["glxgears"]), ("es2gears_x11", ["es2gears_x11"])):
+        fps, alive = run_gears_5s(run, sock, app, argv)
+        print(f"{app}: alive {alive:.1f} s, fps lines {fps}")
+        rows.append((app, "-", fps[-1], alive))
+    # Stopping a gears client mid-message may be logged (truncated) once it is gone:
+    # only lines written from here on count against glmark2.
+    time.sleep(0.5)
+    offset = len(run.log("pvgpu.log"))
+
+    argv = ["glmark2"]
+    for scene in SCENES:
+        argv += ["-b", f"{scene}:duration={SCENE_SECONDS}"]
+    start = time.monotonic()
+    try:
+        res = subprocess.run(client_argv(sock, argv), stdin=subprocess.DEVNULL,
+                             capture_output=True, env=client_env(run), timeout=300,
+                             start_new_session=True)
+    except subprocess.TimeoutExpired:
+        raise Fail("glmark2 did not finish within 300 s:\n" + run.log("pvgpu.log")[-3000:])
+    took = time.monotonic() - start
+    out = res.stdout.decode(errors="replace") + res.stderr.decode(errors="replace")
+    with open(run.path("glmark2-scenes.out"), "w") as f:
+        f.write(out)
+    log = run.log("pvgpu.log")
+    results = [(m.group(1), m.group(2), int(m.group(3))) for m in SCENE_RE.finditer(out)]
+    failures = []
+    if res.returncode != 0:
+        failures.append(f"glmark2 exited {res.returncode}")
+    if [r[0] for r in results] != SCENES:
+        failures.append(f"expected one result line per scene {SCENES}, got "
+                        f"{[r[0] for r in results]}")
+    for scene, opts, fps in results:
+        if fps <= 0:
+            failures.append(f"scene {scene} ({opts}) reported FPS {fps}")
+        rows.append(("glmark2", f"{scene} {opts}", fps, None))
+    if took < SCENE_SECONDS * len(SCENES):
+        failures.append(f"glmark2 took {took:.1f} s for {len(SCENES)} scenes of "
+                        f"{SCENE_SECONDS} s")
+
+    print(f"{'client':<13} {'scene':<48} {'FPS':>8} {'alive s':>8}")
+    for client, scene, fps, alive in rows:
+        alive_s = f"{alive:8.1f}" if alive is not None else f"{'':8}"
+        print(f"{client:<13} {scene:<48} {fps:8.1f} {alive_s}")
+    print(f"glmark2: exit {res.returncode}, {took:.1f} s for {len(results)} scene lines")
+
+    warn = [line for line in log.splitlines() if re.search(r"pvgpu\[\d+\] (warn|error) ", line)]
+    if warn:
+        print(f"server warnings/errors ({len(warn)}):")
+        print("\n".join(warn[:40]))
+    gl_errors = [line for line in log.splitlines() if GL_ERROR_RE.search(line)]
+    if gl_errors:
+        failures.append(f"{len(gl_errors)} GL error line(s) in the server log:\n" +
+                        "\n".join(gl_errors[:40]))
+    bad = server_problems(log[offset:])
+    if bad:
+        failures.append("server lost a client while glmark2 ran:\n" + "\n".join(bad))
+    if failures:
+        if res.returncode != 0 or len(results) != len(SCENES):
+            failures.append("glmark2 output tail:\n" + out[-3000:])
+        raise Fail("\n".join(failures))
+
+
 TESTS = {
     "glxgears-pvgpu": test_glxgears_pvgpu,
     "glcheck-virgl": lambda run, args: test_glcheck_one(run, args, "virgl"),
@@ -504,6 +623,7 @@ TESTS = {
     "malformed-concurrent": test_malformed_concurrent,
     "gears-compare": test_gears_compare,
     "glmark2-validate": test_glmark2_validate,
+    "scenes-5s": test_scenes_5s,
 }
 
 

@@ -454,3 +454,41 @@ sgl_texture_2d_rgba32f(unsigned unit, unsigned width, unsigned height, unsigned 
 	glActiveTexture(GL_TEXTURE0);
 	return tex;
 }
+
+GLuint
+sgl_texture(unsigned unit, GLenum target, GLenum internal, GLenum format, GLenum type,
+	    unsigned width, unsigned height, unsigned depth, const void *data, unsigned texel_size)
+{
+	GLuint tex;
+	GLsizei w = (GLsizei)width, h = (GLsizei)height, d = (GLsizei)depth;
+	glGenTextures(1, &tex);
+	glActiveTexture(GL_TEXTURE0 + unit);
+	glBindTexture(target, tex);
+	switch (target) {
+	case GL_TEXTURE_1D:
+		glTexImage1D(target, 0, (GLint)internal, w, 0, format, type, data);
+		break;
+	case GL_TEXTURE_3D:
+	case GL_TEXTURE_2D_ARRAY:
+		glTexImage3D(target, 0, (GLint)internal, w, h, d, 0, format, type, data);
+		break;
+	case GL_TEXTURE_CUBE_MAP:
+		for (unsigned f = 0; f < 6; f++) {
+			glTexImage2D(GL_TEXTURE_CUBE_MAP_POSITIVE_X + f, 0, (GLint)internal, w, h,
+				     0, format, type,
+				     (const char *)data + (size_t)f * width * height * texel_size);
+		}
+		break;
+	default:
+		glTexImage2D(target, 0, (GLint)internal, w, h, 0, format, type, data);
+		break;
+	}
+	glTexParameteri(target, GL_TEXTURE_MAX_LEVEL, 0);
+	glTexParameteri(target, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+	glTexParameteri(target, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+	glTexParameteri(target, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+	glTexParameteri(target, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+	glTexParameteri(target, GL_TEXTURE_WRAP_R, GL_CLAMP_TO_EDGE);
+	glActiveTexture(GL_TEXTURE0);
+	return tex;
+}

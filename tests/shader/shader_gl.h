@@ -107,6 +107,16 @@ void sgl_draw_point_grid(struct sgl *g);
 GLuint sgl_texture_2d_rgba32f(unsigned unit, unsigned width, unsigned height, unsigned levels,
 			      const float *texels);
 
+/**
+ * Creates a one-level texture of `target` (GL_TEXTURE_1D, _2D, _3D, _2D_ARRAY or
+ * _CUBE_MAP) on unit `unit` (nearest filtering, clamp to edge) from `data`:
+ * depth slices / layers back to back, for a cube the six faces in GL order
+ * (+X, -X, +Y, -Y, +Z, -Z), each width x height texels of `texel_size` bytes.
+ */
+GLuint sgl_texture(unsigned unit, GLenum target, GLenum internal, GLenum format, GLenum type,
+		   unsigned width, unsigned height, unsigned depth, const void *data,
+		   unsigned texel_size);
+
 /** Returns whether glGetError() is clean, printing any error with `what`. */
 bool sgl_check_error(const char *what);
 

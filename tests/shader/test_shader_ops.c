@@ -32,7 +32,9 @@
 
 #define SENTINEL 0xdeadbeefu /* what a killed fragment leaves in the target */
 #define MAX_CASES 6
-#define TEX_SIZE 4 /* texture is TEX_SIZE^2 with levels 4x4, 2x2, 1x1 */
+#define ARR_LAYERS 3 /* T_ARRAY layers */
+#define CUBE_SIZE 2  /* T_CUBE face size */
+#define TEX_SIZE 4   /* texture is TEX_SIZE^2 with levels 4x4, 2x2, 1x1 */
 
 enum kind {
 	K_FLOAT = 0, /* RGBA32F, tolerance */
@@ -42,7 +44,25 @@ enum kind {
 enum mode {
 	M_FS = 0, /* fragment shader, inputs in CONST[0..3], 1x1 target */
 	M_VS,     /* vertex shader, inputs in IN[1..4], result through a flat GENERIC */
-	M_TEX,    /* fragment shader + 4x4 quad with IN[0] = texcoord, texture on unit 0 */
+	M_TEX,    /* fragment shader + 4x4 quad with IN[0] = texcoord, texture of row.tex */
+	M_GS,     /* VS + GS + FS, 4x4 quad: the snippet runs in the GS (IN[v][0] position,
+		     IN[v][1] texcoord, SV[0] PRIMID, CONST[0..3]); TEMP[0] goes to every
+		     vertex's GENERIC[0], which the FS reads flat */
+};
+
+/*
+ * M_TEX textures, each on its own unit (= the enum value) and sampled through
+ * SAMP[0]/SVIEW[0] declared with `sview`. All but T_2D have one level,
+ * nearest filtering, clamp to edge.
+ */
+enum texkind {
+	T_2D = 0, /* RGBA32F 4x4 with levels 4x4, 2x2, 1x1: texel() */
+	T_SHADOW, /* DEPTH_COMPONENT32F 4x4, compare LEQUAL: depth_texel() */
+	T_ARRAY,  /* RGBA32F 4x4, ARR_LAYERS layers: texel3() */
+	T_CUBE,   /* RGBA32F CUBE_SIZE^2 per face, each face one colour: cube_texel() */
+	T_1D,     /* RGBA32F 4 wide: texel3() */
+	T_3D,     /* RGBA32F 4x4x4: texel3() */
+	T_COUNT,
 };
 
 struct opin {
@@ -68,6 +88,7 @@ struct row {
 	float tol;         /* K_FLOAT: 0 = 1e-5 */
 	bool optional;     /* construct Mesa does not emit under our caps: a translation
 			      failure is reported, not failed */
+	enum texkind tex;  /* M_TEX: the texture SAMP[0] samples */
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -327,6 +348,157 @@ cpu_txq_levels(const struct opin *in, uint32_t out[4])
 	out[3] = 3;
 }
 
+/* TXD with ddx = (a.x, a.y), ddy = (b.x, b.y): lod = log2(max length * size). */
+static void
+cpu_txd(const struct opin *in, uint32_t out[4])
+{
+	double g = fmax(hypot(A(0), A(1)), hypot(B(0), B(1)));
+	double lod = log2(g * TEX_SIZE);
+	unsigned level = lod < 0.5 ? 0 : lod < 1.5 ? 1 : 2;
+	sample_nearest(in->u, in->t, level, out);
+}
+
+/* TEX with texel offset (1, -1) (IMM[3].xy); clamp to edge. */
+static void
+cpu_tex_offset(const struct opin *in, uint32_t out[4])
+{
+	texel(0, (int)floor(in->u * TEX_SIZE) + 1, (int)floor(in->t * TEX_SIZE) - 1, out);
+}
+
+/* TXF with texel offset (1, -1); the inputs keep the result inside the level. */
+static void
+cpu_txf_offset(const struct opin *in, uint32_t out[4])
+{
+	texel(UA(3), IA(0) + 1, IA(1) - 1, out);
+}
+
+static int
+clampi(int v, int n)
+{
+	return v < 0 ? 0 : v >= n ? n - 1 : v;
+}
+
+/* T_SHADOW depth at (x, y): (4 y + x + 0.5) / 16, exact in float. */
+static double
+depth_texel(int x, int y)
+{
+	return (4.0 * clampi(y, 4) + clampi(x, 4) + 0.5) / 16.0;
+}
+
+/* Shadow compare LEQUAL: 1 where ref a.x <= depth, replicated to all channels. */
+static void
+cpu_shadow(const struct opin *in, uint32_t out[4])
+{
+	double d = depth_texel((int)floor(in->u * 4), (int)floor(in->t * 4));
+	for (int i = 0; i < 4; i++) {
+		out[i] = U(A(0) <= d ? 1.0f : 0.0f);
+	}
+}
+
+/* Texel of T_ARRAY / T_1D / T_3D: v = base + 100 z + 10 y + x -> (v, -v, 0.5, 1). */
+static void
+texel3(unsigned base, int x, int y, int z, uint32_t out[4])
+{
+	float v = (float)((int)base + 100 * z + 10 * y + x);
+	out[0] = U(v);
+	out[1] = U(-v);
+	out[2] = U(0.5f);
+	out[3] = U(1.0f);
+}
+
+/* 2D array: layer = clamp(floor(a.x + 0.5), 0, layers - 1) (GL's layer rounding). */
+static void
+cpu_array(const struct opin *in, uint32_t out[4])
+{
+	int layer = clampi((int)floor(A(0) + 0.5), ARR_LAYERS);
+	texel3(1000, (int)floor(in->u * 4), (int)floor(in->t * 4), layer, out);
+}
+
+static void
+cpu_1d(const struct opin *in, uint32_t out[4])
+{
+	texel3(3000, (int)floor(in->u * 4), 0, 0, out);
+}
+
+/* 3D: r = a.x. */
+static void
+cpu_3d(const struct opin *in, uint32_t out[4])
+{
+	texel3(2000, (int)floor(in->u * 4), (int)floor(in->t * 4), clampi((int)floor(A(0) * 4), 4),
+	       out);
+}
+
+/* Cube face f (GL order +X -X +Y -Y +Z -Z) is one colour: (f + 1, 10 (f + 1), 0.25, 1). */
+static void
+cube_texel(unsigned face, uint32_t out[4])
+{
+	out[0] = U((float)(face + 1));
+	out[1] = U((float)(10 * (face + 1)));
+	out[2] = U(0.25f);
+	out[3] = U(1.0f);
+}
+
+/* Direction a.xyz: the face of the major axis. */
+static void
+cpu_cube(const struct opin *in, uint32_t out[4])
+{
+	double x = A(0), y = A(1), z = A(2);
+	unsigned face;
+	if (fabs(x) >= fabs(y) && fabs(x) >= fabs(z)) {
+		face = x >= 0 ? 0 : 1;
+	} else if (fabs(y) >= fabs(z)) {
+		face = y >= 0 ? 2 : 3;
+	} else {
+		face = z >= 0 ? 4 : 5;
+	}
+	cube_texel(face, out);
+}
+
+/* TXQ.xyz of level 0: (width, height, depth or layers), .w preset to 0 */
+static void
+cpu_txq_array(const struct opin *in, uint32_t out[4])
+{
+	(void)in;
+	out[0] = out[1] = 4;
+	out[2] = ARR_LAYERS;
+	out[3] = 0;
+}
+
+static void
+cpu_txq_3d(const struct opin *in, uint32_t out[4])
+{
+	(void)in;
+	out[0] = out[1] = out[2] = 4;
+	out[3] = 0;
+}
+
+static void
+cpu_txq_cube(const struct opin *in, uint32_t out[4])
+{
+	(void)in;
+	out[0] = out[1] = CUBE_SIZE;
+	out[2] = out[3] = 0;
+}
+
+/* DDX/DDY of (u a.x, t a.y, u a.z, t a.w): u and t step 1/4 per pixel in x, y. */
+FOP(cpu_ddx, i == 0 || i == 2 ? A(i) / TEX_SIZE : 0.0)
+FOP(cpu_ddy, i == 1 || i == 3 ? A(i) / TEX_SIZE : 0.0)
+
+/*
+ * GS: the quad's strip is triangle 0 (u + t < 1) and triangle 1; pixel centres
+ * on the shared diagonal belong to triangle 1 (it is that triangle's left edge).
+ * x = PRIMID, y = a.y, z = sum of the triangle's three texcoord u, w = a.w.
+ */
+static void
+cpu_gs(const struct opin *in, uint32_t out[4])
+{
+	bool second = in->u + in->t >= 1.0;
+	out[0] = U(second ? 1.0f : 0.0f);
+	out[1] = U((float)A(1));
+	out[2] = U(second ? 2.0f : 1.0f);
+	out[3] = U((float)A(3));
+}
+
 /* ------------------------------------------------------------ inputs */
 
 #define V4(a, b, c, d)                                                     \
@@ -356,8 +528,39 @@ static const float if_src[][4][4] = {
 	{{0.0f, 2.0f, 0.0f, 1e-3f}, {10, 20, 30, 40}, {-1, -2, -3, -4}},
 };
 static const float lod_src[][4][4] = {{{0, 0, 0, 0}}, {{1, 0, 0, 0}}, {{2, 0, 0, 0}}};
+/* TXP: a.x = q (the coordinate is multiplied by q, TXP divides it back) */
+static const float proj_src[][4][4] = {
+	{{1, 0, 0, 0}}, {{2, 0, 0, 0}}, {{0.5f, 0, 0, 0}}, {{3, 0, 0, 0}}};
+/* TXD: ddx = a.xy, ddy = b.xy in texcoord units; 4x4 level 0, so lod = log2(4 g) */
+static const float grad_src[][4][4] = {
+	{{0.25f, 0, 0, 0}, {0, 0.25f, 0, 0}}, /* lod 0 */
+	{{0.5f, 0, 0, 0}, {0, 0.125f, 0, 0}}, /* lod 1 (max of the two) */
+	{{0, 0.25f, 0, 0}, {1.0f, 0, 0, 0}},  /* lod 2 */
+	{{0.1f, 0, 0, 0}, {0, 0.05f, 0, 0}},  /* lod < 0: level 0 */
+};
+/* shadow: a.x = reference, a.y = q for TXP; 0.28125 = depth of texel (0, 1) exactly */
+static const float shadow_src[][4][4] = {
+	{{0.3f, 2, 0, 0}}, {{0.7f, 0.5f, 0, 0}}, {{0.28125f, 4, 0, 0}},
+	{{0, 1, 0, 0}},    {{1, 2, 0, 0}},
+};
+/* 2D array: a.x = layer (rounded, clamped to 0..2) */
+static const float layer_src[][4][4] = {{{0, 0, 0, 0}},    {{1, 0, 0, 0}}, {{2, 0, 0, 0}},
+					{{1.4f, 0, 0, 0}}, {{7, 0, 0, 0}}, {{-3, 0, 0, 0}}};
+/* 3D: a.x = r */
+static const float r_src[][4][4] = {
+	{{0.1f, 0, 0, 0}}, {{0.3f, 0, 0, 0}}, {{0.6f, 0, 0, 0}}, {{0.95f, 0, 0, 0}}};
+/* cube: a.xyz = direction (+X, -Y twice, -X, +Y, +Z / -Z) */
+static const float cube_src[][4][4] = {
+	{{1, 0.3f, -0.2f, 0}}, {{0.2f, -1, 0.4f, 0}},    {{-0.5f, -2, 0.9f, 0}},
+	{{-3, 1, 2, 0}},       {{0.1f, 0.5f, -0.2f, 0}}, {{0.1f, 0.2f, -0.9f, 0}},
+};
+/* DDX/DDY: the ramp scales */
+static const float ramp_src[][4][4] = {{{1, 1, 1, 1}}, {{2, -3, 0.5f, 100}}};
+/* GS: a.y and a.w pass through */
+static const float gs_src[][4][4] = {{{0, 5, 0, -7.5f}}, {{0, 0.25f, 0, 1e6f}}};
 
-static struct input_set set_float, set_pos, set_kill, set_iff, set_lod;
+static struct input_set set_float, set_pos, set_kill, set_iff, set_lod, set_proj, set_grad,
+	set_shadow, set_layer, set_r, set_cube, set_ramp, set_gs;
 
 static void
 float_set(struct input_set *s, const float (*src)[4][4], unsigned n)
@@ -456,6 +659,14 @@ static const struct input_set set_txf = {4,
 static const struct input_set set_txq = {
 	3, {{{V4(0, 0, 0, 0)}}, {{V4(1, 0, 0, 0)}}, {{V4(2, 0, 0, 0)}}}};
 static const struct input_set set_one = {1, {{{V4(0, 0, 0, 0)}}}};
+/* TXF + offset (1, -1): (x, y, -, level) with (x + 1, y - 1) inside the level */
+static const struct input_set set_txf_off = {4,
+					     {
+						     {{V4(0, 1, 0, 0)}},
+						     {{V4(2, 3, 0, 0)}},
+						     {{V4(1, 2, 0, 0)}},
+						     {{V4(0, 1, 0, 1)}},
+					     }};
 
 /* ------------------------------------------------------------ the table */
 
@@ -625,6 +836,59 @@ static const struct row rows[] = {
 	 "MOV TEMP[0], IMM[0].xxxx\nTXQ TEMP[0].xy, %A.xxxx, SAMP[0], 2D"},
 	{"TXQ.w (levels)", K_UINT, M_TEX, &set_txq, cpu_txq_levels,
 	 "MOV TEMP[0], IMM[0].xxxx\nTXQ TEMP[0].w, %A.xxxx, SAMP[0], 2D"},
+	{"TXP", K_FLOAT, M_TEX, &set_proj, cpu_tex,
+	 "MUL TEMP[1].xy, IN[0].xyyy, %A.xxxx\nMOV TEMP[1].zw, %A.yyyx\n"
+	 "TXP TEMP[0], TEMP[1], SAMP[0], 2D"},
+	{"TXD", K_FLOAT, M_TEX, &set_grad, cpu_txd, "TXD TEMP[0], IN[0].xyyy, %A, %B, SAMP[0], 2D"},
+	/* TXB2/TXL2 (bias / lod in src1.x): Mesa uses them for cube arrays only */
+	{"TXL2", K_FLOAT, M_TEX, &set_lod, cpu_txb,
+	 "TXL2 TEMP[0], IN[0].xyyy, %A.xxxx, SAMP[0], 2D", NULL, 0, true},
+	{"TXB2", K_FLOAT, M_TEX, &set_lod, cpu_txb,
+	 "TXB2 TEMP[0], IN[0].xyyy, %A.xxxx, SAMP[0], 2D", NULL, 0, true},
+	{"TEX offset", K_FLOAT, M_TEX, &set_one, cpu_tex_offset,
+	 "TEX TEMP[0], IN[0].xyyy, SAMP[0], 2D, IMM[3].xyz"},
+	{"TXF offset", K_FLOAT, M_TEX, &set_txf_off, cpu_txf_offset,
+	 "TXF TEMP[0], %A, SAMP[0], 2D, IMM[3].xyz"},
+	{"TEX SHADOW2D", K_FLOAT, M_TEX, &set_shadow, cpu_shadow,
+	 "MOV TEMP[1].xy, IN[0].xyyy\nMOV TEMP[1].zw, %A.xxxx\nTEX TEMP[0], TEMP[1], SAMP[0], "
+	 "SHADOW2D",
+	 NULL, 0, false, T_SHADOW},
+	{"TEX SHADOW2D .x", K_FLOAT, M_TEX, &set_shadow, cpu_shadow,
+	 "MOV TEMP[1].xy, IN[0].xyyy\nMOV TEMP[1].zw, %A.xxxx\nTEX TEMP[2].x, TEMP[1], SAMP[0], "
+	 "SHADOW2D\nMOV TEMP[0], TEMP[2].xxxx",
+	 NULL, 0, false, T_SHADOW},
+	{"TXP SHADOW2D", K_FLOAT, M_TEX, &set_shadow, cpu_shadow,
+	 "MOV TEMP[1].xy, IN[0].xyyy\nMOV TEMP[1].z, %A.xxxx\nMUL TEMP[1].xyz, TEMP[1], %A.yyyy\n"
+	 "MOV TEMP[1].w, %A.yyyy\nTXP TEMP[0], TEMP[1], SAMP[0], SHADOW2D",
+	 NULL, 0, false, T_SHADOW},
+	{"TEX 2D_ARRAY", K_FLOAT, M_TEX, &set_layer, cpu_array,
+	 "MOV TEMP[1].xy, IN[0].xyyy\nMOV TEMP[1].zw, %A.xxxx\nTEX TEMP[0], TEMP[1], SAMP[0], "
+	 "2D_ARRAY",
+	 NULL, 0, false, T_ARRAY},
+	{"TXQ 2D_ARRAY", K_UINT, M_TEX, &set_one, cpu_txq_array,
+	 "MOV TEMP[0], IMM[0].xxxx\nTXQ TEMP[0].xyz, %A.xxxx, SAMP[0], 2D_ARRAY", NULL, 0, false,
+	 T_ARRAY},
+	{"TEX CUBE", K_FLOAT, M_TEX, &set_cube, cpu_cube, "TEX TEMP[0], %A, SAMP[0], CUBE", NULL, 0,
+	 false, T_CUBE},
+	{"TXQ CUBE", K_UINT, M_TEX, &set_one, cpu_txq_cube,
+	 "MOV TEMP[0], IMM[0].xxxx\nTXQ TEMP[0].xy, %A.xxxx, SAMP[0], CUBE", NULL, 0, false,
+	 T_CUBE},
+	{"TEX 1D", K_FLOAT, M_TEX, &set_one, cpu_1d, "TEX TEMP[0], IN[0].xxxx, SAMP[0], 1D", NULL,
+	 0, false, T_1D},
+	{"TEX 3D", K_FLOAT, M_TEX, &set_r, cpu_3d,
+	 "MOV TEMP[1].xy, IN[0].xyyy\nMOV TEMP[1].zw, %A.xxxx\nTEX TEMP[0], TEMP[1], SAMP[0], 3D",
+	 NULL, 0, false, T_3D},
+	{"TXQ 3D", K_UINT, M_TEX, &set_one, cpu_txq_3d,
+	 "MOV TEMP[0], IMM[0].xxxx\nTXQ TEMP[0].xyz, %A.xxxx, SAMP[0], 3D", NULL, 0, false, T_3D},
+	/* derivatives of a linear ramp: constant; interpolation rounding -> 1e-4 */
+	{"DDX", K_FLOAT, M_TEX, &set_ramp, cpu_ddx,
+	 "MUL TEMP[1], IN[0].xyxy, %A\nDDX TEMP[0], TEMP[1]", NULL, 1e-4f},
+	{"DDY", K_FLOAT, M_TEX, &set_ramp, cpu_ddy,
+	 "MUL TEMP[1], IN[0].xyxy, %A\nDDY TEMP[0], TEMP[1]", NULL, 1e-4f},
+	/* geometry shader: pass the triangle through, GENERIC[0] per primitive */
+	{"GS PRIMID+inputs", K_FLOAT, M_GS, &set_gs, cpu_gs,
+	 "U2F TEMP[0].x, SV[0].xxxx\nMOV TEMP[0].yw, %A\n"
+	 "ADD TEMP[1].x, IN[0][1].xxxx, IN[1][1].xxxx\nADD TEMP[0].z, TEMP[1].xxxx, IN[2][1].xxxx"},
 	/* vertex shader rows: inputs from vertex attributes */
 	{"VS MAD", K_FLOAT, M_VS, &set_float, cpu_mad, "MAD TEMP[0], %A, %B, %C"},
 	{"VS DP4", K_FLOAT, M_VS, &set_float, cpu_dp4, "DP4 TEMP[0], %A, %B"},
@@ -785,7 +1049,13 @@ emit_insns(struct buf *b, struct insns *ins)
 
 static const char *imm_decls = "IMM[0] UINT32 {0, 1, 1065353216, 4294967295}\n"
 			       "IMM[1] UINT32 {10, 20, 30, 2}\n"
-			       "IMM[2] UINT32 {3, 0, 0, 0}\n";
+			       "IMM[2] UINT32 {3, 0, 0, 0}\n"
+			       "IMM[3] UINT32 {1, 4294967295, 2, 4294967294}\n"; /* offsets */
+
+static const char *const sview_decl[T_COUNT] = {
+	[T_2D] = "2D",     [T_SHADOW] = "SHADOW2D", [T_ARRAY] = "2D_ARRAY",
+	[T_CUBE] = "CUBE", [T_1D] = "1D",           [T_3D] = "3D",
+};
 
 static void
 build_fs(struct buf *b, const struct row *r)
@@ -795,22 +1065,22 @@ build_fs(struct buf *b, const struct row *r)
 	put(b, "FRAG\nPROPERTY FS_COLOR0_WRITES_ALL_CBUFS 1\n");
 	if (r->mode == M_TEX) {
 		put(b, "DCL IN[0].xy, GENERIC[0], PERSPECTIVE\n");
-	} else if (r->mode == M_VS) {
+	} else if (r->mode == M_VS || r->mode == M_GS) {
 		put(b, "DCL IN[0], GENERIC[0], CONSTANT\n");
 	}
 	put(b, "DCL OUT[0], COLOR\n");
 	if (r->mode == M_TEX) {
-		put(b, "DCL SAMP[0]\nDCL SVIEW[0], 2D, FLOAT\n");
+		put(b, "DCL SAMP[0]\nDCL SVIEW[0], %s, FLOAT\n", sview_decl[r->tex]);
 	}
-	if (r->mode != M_VS) {
+	if (r->mode == M_FS || r->mode == M_TEX) {
 		put(b, "DCL CONST[0..3]\n");
 	}
 	put(b, "DCL TEMP[0..7]\n");
-	if (r->decls && r->mode != M_VS) {
+	if (r->decls && (r->mode == M_FS || r->mode == M_TEX)) {
 		put(b, "%s\n", r->decls);
 	}
 	put(b, "%s", imm_decls);
-	if (r->mode == M_VS) {
+	if (r->mode == M_VS || r->mode == M_GS) {
 		expand_body("MOV TEMP[0], IN[0]", M_FS, ins);
 	} else {
 		expand_body(r->body, r->mode, ins);
@@ -838,6 +1108,32 @@ build_vs(struct buf *b, const struct row *r)
 	expand_body(r->mode == M_VS ? r->body : "MOV TEMP[0], IN[1]", M_VS, ins);
 	strcpy(ins->text[ins->count++], "MOV OUT[0], IN[0]");
 	strcpy(ins->text[ins->count++], "MOV OUT[1], TEMP[0]");
+	emit_insns(b, ins);
+	free(ins);
+}
+
+/* M_GS: triangles in, each passed through with GENERIC[0] = the snippet's TEMP[0]. */
+static void
+build_gs(struct buf *b, const struct row *r)
+{
+	struct insns *ins = calloc(1, sizeof(*ins));
+	b->n = 0;
+	put(b, "GEOM\nPROPERTY GS_INPUT_PRIMITIVE TRIANGLES\n"
+	       "PROPERTY GS_OUTPUT_PRIMITIVE TRIANGLE_STRIP\nPROPERTY GS_MAX_OUTPUT_VERTICES 3\n"
+	       "PROPERTY GS_INVOCATIONS 1\n"
+	       "DCL IN[][0], POSITION\nDCL IN[][1], GENERIC[0]\nDCL SV[0], PRIMID\n"
+	       "DCL OUT[0], POSITION\nDCL OUT[1], GENERIC[0]\nDCL CONST[0..3]\n"
+	       "DCL TEMP[0..7]\n");
+	if (r->decls) {
+		put(b, "%s\n", r->decls);
+	}
+	put(b, "%s", imm_decls);
+	expand_body(r->body, M_GS, ins);
+	for (unsigned v = 0; v < 3 && ins->count + 4 < MAX_INSNS; v++) {
+		snprintf(ins->text[ins->count++], sizeof(ins->text[0]), "MOV OUT[0], IN[%u][0]", v);
+		strcpy(ins->text[ins->count++], "MOV OUT[1], TEMP[0]");
+		strcpy(ins->text[ins->count++], "EMIT IMM[0].xxxx");
+	}
 	emit_insns(b, ins);
 	free(ins);
 }
@@ -898,7 +1194,7 @@ compare(const struct row *r, unsigned cs, unsigned px, const uint32_t got[4],
 	return ok;
 }
 
-static GLuint texture;
+static GLuint textures[T_COUNT];
 
 static void
 upload_texture(void)
@@ -917,50 +1213,120 @@ upload_texture(void)
 			}
 		}
 	}
-	texture = sgl_texture_2d_rgba32f(0, TEX_SIZE, TEX_SIZE, 3, texels);
+	textures[T_2D] = sgl_texture_2d_rgba32f(T_2D, TEX_SIZE, TEX_SIZE, 3, texels);
+
+	float depth[16];
+	for (int i = 0; i < 16; i++) {
+		depth[i] = (float)depth_texel(i % 4, i / 4);
+	}
+	textures[T_SHADOW] = sgl_texture(T_SHADOW, GL_TEXTURE_2D, GL_DEPTH_COMPONENT32F,
+					 GL_DEPTH_COMPONENT, GL_FLOAT, 4, 4, 1, depth, 4);
+	glActiveTexture(GL_TEXTURE0 + T_SHADOW);
+	glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_COMPARE_MODE, GL_COMPARE_REF_TO_TEXTURE);
+	glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_COMPARE_FUNC, GL_LEQUAL);
+	glActiveTexture(GL_TEXTURE0);
+
+	/* 4x4x4 texels serve the array (3 layers), 3D and 1D (first row) textures */
+	static const struct {
+		enum texkind kind;
+		GLenum target;
+		unsigned base, w, h, d;
+	} vol[] = {
+		{T_ARRAY, GL_TEXTURE_2D_ARRAY, 1000, 4, 4, ARR_LAYERS},
+		{T_3D, GL_TEXTURE_3D, 2000, 4, 4, 4},
+		{T_1D, GL_TEXTURE_1D, 3000, 4, 1, 1},
+	};
+	float v[4 * 64];
+	for (size_t k = 0; k < sizeof(vol) / sizeof(vol[0]); k++) {
+		p = v;
+		for (int z = 0; z < (int)vol[k].d; z++) {
+			for (int y = 0; y < (int)vol[k].h; y++) {
+				for (int x = 0; x < (int)vol[k].w; x++) {
+					uint32_t c[4];
+					texel3(vol[k].base, x, y, z, c);
+					for (int i = 0; i < 4; i++) {
+						*p++ = F(c[i]);
+					}
+				}
+			}
+		}
+		textures[vol[k].kind] = sgl_texture(vol[k].kind, vol[k].target, GL_RGBA32F, GL_RGBA,
+						    GL_FLOAT, vol[k].w, vol[k].h, vol[k].d, v, 16);
+	}
+
+	float cube[6 * CUBE_SIZE * CUBE_SIZE * 4];
+	for (unsigned i = 0; i < 6 * CUBE_SIZE * CUBE_SIZE; i++) {
+		uint32_t c[4];
+		cube_texel(i / (CUBE_SIZE * CUBE_SIZE), c);
+		for (int k = 0; k < 4; k++) {
+			cube[4 * i + k] = F(c[k]);
+		}
+	}
+	textures[T_CUBE] = sgl_texture(T_CUBE, GL_TEXTURE_CUBE_MAP, GL_RGBA32F, GL_RGBA, GL_FLOAT,
+				       CUBE_SIZE, CUBE_SIZE, 6, cube, 16);
+	sgl_check_error("texture upload");
 }
 
 static void
 run_row(struct runner *t, const struct row *r)
 {
-	static struct buf vs_tgsi, fs_tgsi;
+	static struct buf vs_tgsi, fs_tgsi, gs_tgsi;
+	bool gs_row = r->mode == M_GS;
 	build_vs(&vs_tgsi, r);
 	build_fs(&fs_tgsi, r);
-	struct vr_shader_key vkey = {.target = VR_GLSL_330_CORE};
+	if (gs_row) {
+		build_gs(&gs_tgsi, r);
+	}
+	struct vr_shader_key vkey = {.target = VR_GLSL_330_CORE, .gs_follows = gs_row};
+	struct vr_shader_key gkey = {.target = VR_GLSL_330_CORE};
 	struct vr_shader_key fkey = {.target = VR_GLSL_330_CORE, .nr_cbufs = 1};
 	if (r->kind == K_UINT) {
 		fkey.cbuf_uint_mask = 1;
 	}
-	struct vr_shader_result vs, fs;
+	struct vr_shader_result vs, fs, gs;
+	memset(&gs, 0, sizeof(gs));
 	unsigned fails_before = vgp_test_failures;
 	t->rows_run++;
 	bool fok = translate(fs_tgsi.s, &fkey, &fs, "FS", r, t);
-	if (fok) {
+	bool gok = true;
+	if (fok && gs_row) {
+		vr_shader_key_set_next_stage(&gkey, &fs.info, &fkey);
+		gok = translate(gs_tgsi.s, &gkey, &gs, "GS", r, t);
+		if (gok) {
+			vr_shader_key_set_next_stage(&vkey, &gs.info, &gkey);
+		}
+	} else if (fok) {
 		vr_shader_key_set_next_stage(&vkey, &fs.info, &fkey);
 	}
 	bool vok = translate(vs_tgsi.s, &vkey, &vs, "VS", r, t);
-	if (!vok || !fok) {
+	if (!vok || !fok || !gok) {
 		if (r->optional) {
 			printf("NOTE [%s]: not translated (optional construct): %s\n", r->name,
-			       !vok ? vs.error : fs.error);
+			       !vok   ? vs.error
+			       : !fok ? fs.error
+				      : gs.error);
 			t->rows_unsupported++;
 		}
+		vok = fok = false; /* no GLSL dump below */
 		goto out;
 	}
 	if (t->verbose) {
-		printf("=== [%s]\n%s--- VS GLSL:\n%s\n--- FS TGSI:\n%s--- FS GLSL:\n%s\n", r->name,
-		       vs_tgsi.s, vs.glsl, fs_tgsi.s, fs.glsl);
+		printf("=== [%s]\n%s--- VS GLSL:\n%s\n", r->name, vs_tgsi.s, vs.glsl);
+		if (gs_row) {
+			printf("--- GS TGSI:\n%s--- GS GLSL:\n%s\n", gs_tgsi.s, gs.glsl);
+		}
+		printf("--- FS TGSI:\n%s--- FS GLSL:\n%s\n", fs_tgsi.s, fs.glsl);
 	}
-	GLuint prog = sgl_link(&t->gl, vs.glsl, fs.glsl, NULL);
+	GLuint prog = sgl_link(&t->gl, vs.glsl, fs.glsl, gs_row ? gs.glsl : NULL);
 	CHECK(prog != 0, "[%s] does not link:\n%s\n--- VS TGSI:\n%s--- FS TGSI:\n%s", r->name,
 	      t->gl.log, vs_tgsi.s, fs_tgsi.s);
 	if (!prog) {
 		goto out;
 	}
-	unsigned side = r->mode == M_TEX ? TEX_SIZE : 1;
+	unsigned side = r->mode == M_TEX || gs_row ? TEX_SIZE : 1;
 	sgl_target(&t->gl, r->kind == K_UINT ? SGL_RGBA32UI : SGL_RGBA32F, side, side);
 	sgl_set_fbo_defaults(prog);
-	sgl_set_sampler(prog, "fs_s0", 0);
+	sgl_set_sampler(prog, "fs_s0", (int)r->tex); /* unit = texkind */
 	/* quad texcoords for M_TEX (location 1), matching sgl_draw_quad's corners */
 	static const float uv[] = {0, 0, 0, 1, 1, 0, 0, 1, 0, 1, 0, 1, 1, 1, 0, 1};
 	for (unsigned cs = 0; cs < r->inputs->count; cs++) {
@@ -976,8 +1342,8 @@ run_row(struct runner *t, const struct row *r)
 			}
 		} else {
 			/* Absent when the compiler dropped an unused fs_c (TEX, TXQ.w). */
-			sgl_set_consts(prog, "fs_c", &in->v[0][0], 4);
-			if (r->mode == M_TEX) {
+			sgl_set_consts(prog, gs_row ? "gs_c" : "fs_c", &in->v[0][0], 4);
+			if (r->mode == M_TEX || gs_row) {
 				sgl_attrib(&t->gl, 1, uv, 4, 4);
 			}
 		}
@@ -1007,11 +1373,16 @@ out:
 		size_t n = strlen(t->failures);
 		snprintf(t->failures + n, sizeof(t->failures) - n, " %s;", r->name);
 		if (!t->verbose && vok && fok) {
-			fprintf(stderr, "--- [%s] VS GLSL:\n%s\n--- FS TGSI:\n%s--- FS GLSL:\n%s\n",
-				r->name, vs.glsl, fs_tgsi.s, fs.glsl);
+			fprintf(stderr, "--- [%s] VS GLSL:\n%s\n", r->name, vs.glsl);
+			if (gs_row) {
+				fprintf(stderr, "--- GS TGSI:\n%s--- GS GLSL:\n%s\n", gs_tgsi.s,
+					gs.glsl);
+			}
+			fprintf(stderr, "--- FS TGSI:\n%s--- FS GLSL:\n%s\n", fs_tgsi.s, fs.glsl);
 		}
 	}
 	vr_shader_result_finish(&vs);
+	vr_shader_result_finish(&gs);
 	vr_shader_result_finish(&fs);
 }
 
@@ -1036,6 +1407,14 @@ main(int argc, char **argv)
 	float_set(&set_kill, kill_src, 4);
 	float_set(&set_iff, if_src, 2);
 	float_set(&set_lod, lod_src, 3);
+	float_set(&set_proj, proj_src, 4);
+	float_set(&set_grad, grad_src, 4);
+	float_set(&set_shadow, shadow_src, 5);
+	float_set(&set_layer, layer_src, 6);
+	float_set(&set_r, r_src, 4);
+	float_set(&set_cube, cube_src, 6);
+	float_set(&set_ramp, ramp_src, 2);
+	float_set(&set_gs, gs_src, 2);
 	if (dump) {
 		static struct buf vs, fs;
 		for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -1043,6 +1422,10 @@ main(int argc, char **argv)
 				build_vs(&vs, &rows[i]);
 				build_fs(&fs, &rows[i]);
 				printf("### %s\n%s\n%s\n", rows[i].name, vs.s, fs.s);
+				if (rows[i].mode == M_GS) {
+					build_gs(&vs, &rows[i]);
+					printf("%s\n", vs.s);
+				}
 			}
 		}
 		return 0;
@@ -1062,7 +1445,7 @@ main(int argc, char **argv)
 	if (t.rows_failed) {
 		printf("failed rows:%s\n", t.failures);
 	}
-	glDeleteTextures(1, &texture);
+	glDeleteTextures(T_COUNT, textures);
 	sgl_finish(&t.gl);
 	return vgp_test_result("test_shader_ops");
 }
