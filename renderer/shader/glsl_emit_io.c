@@ -408,7 +408,9 @@ emit_io_declarations(struct emit_ctx *c, struct glsl_buf *o)
 	}
 	for (uint32_t i = 0; i < TGSI_MAX_IO; i++) {
 		if (c->out_decl[i] >= 0) {
-			glsl_buf_printf(o, "uvec4 o%u;\n", i);
+			/* Zeroed: TGSI leaves unwritten output components undefined; zeros are
+			 * deterministic and silence "used uninitialized" compiler warnings. */
+			glsl_buf_printf(o, "uvec4 o%u = uvec4(0u);\n", i);
 		}
 	}
 }
