@@ -46,7 +46,7 @@ desc_check(const struct vr_resource_desc *d)
 	if (d->target >= PIPE_MAX_TEXTURE_TYPES) {
 		return "bad target";
 	}
-	const struct vr_format_info *fi = vr_format_get(d->format);
+	const struct vr_format_info *fi = vr_format_get_texel(d->format);
 	if (!fi) {
 		return "unknown format";
 	}
@@ -95,7 +95,9 @@ desc_check(const struct vr_resource_desc *d)
 	bool arrayed = d->target == PIPE_TEXTURE_1D_ARRAY || d->target == PIPE_TEXTURE_2D_ARRAY ||
 		       d->target == PIPE_TEXTURE_CUBE_ARRAY;
 	/* Mesa sends array_size 0 for non-array resources (e.g. fences); accept 0/1. */
-	if (!arrayed && d->array_size > 1) {
+	/* ...and 6 for a cube (its faces), which st/mesa reports as the array size. */
+	if (!arrayed && d->array_size > 1 &&
+	    !(d->target == PIPE_TEXTURE_CUBE && d->array_size == 6)) {
 		return "array size on a non-array target";
 	}
 	if (arrayed && (d->array_size == 0 || d->array_size > VR_MAX_ARRAY_LAYERS)) {

@@ -21,10 +21,19 @@ enum vr_format_kind {
 struct vr_format_info {
 	uint8_t block_bytes; /* bytes per texel (0 = unknown format) */
 	uint8_t kind;        /* enum vr_format_kind */
+	bool vertex_only;    /* scaled/fixed formats: vertex fetch only, never resources */
 };
 
 /** Info for a virgl format, or NULL when pvgpu does not know it (or out of range). */
 const struct vr_format_info *vr_format_get(uint32_t format);
+
+/** Like vr_format_get, but NULL for vertex-only formats: textures, views, surfaces. */
+static inline const struct vr_format_info *
+vr_format_get_texel(uint32_t format)
+{
+	const struct vr_format_info *fi = vr_format_get(format);
+	return fi && !fi->vertex_only ? fi : NULL;
+}
 
 static inline bool
 vr_format_is_depth_or_stencil(const struct vr_format_info *fi)

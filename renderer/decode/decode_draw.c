@@ -92,7 +92,16 @@ decode_draw_vbo(struct vr_ctx *ctx, const uint32_t *cmd, uint32_t len)
 	return ctx->bctx->impl->draw_vbo(ctx->bctx, &d);
 }
 
-/* A blit box may be mirrored (negative extent); its span must lie in the level. */
+/* Bound for blit x/y coordinates: keeps every sum a backend forms inside int32. */
+#define BLIT_COORD_MAX (1 << 24)
+
+/*
+ * A blit box may be mirrored (negative extent), and its x/y span may leave the
+ * level: GL clips such blits, and Mesa sends them for scaled blits whose source
+ * rectangle reaches past the edge (piglit fbo-blit-scaled-linear). What must hold
+ * is the level, the layers (they pick attachments), and magnitudes that cannot
+ * overflow.
+ */
 static bool
 blit_box_valid(const struct vr_resource *res, uint32_t level, const struct vr_box *b)
 {
@@ -109,7 +118,17 @@ blit_box_valid(const struct vr_resource *res, uint32_t level, const struct vr_bo
 		n.z = (int32_t)((int64_t)n.z + n.d);
 		n.d = (int32_t) - (int64_t)n.d;
 	}
-	return vr_resource_box_valid(res, level, &n);
+	if (n.x < -BLIT_COORD_MAX || n.x > BLIT_COORD_MAX || n.w > BLIT_COORD_MAX ||
+	    n.y < -BLIT_COORD_MAX || n.y > BLIT_COORD_MAX || n.h > BLIT_COORD_MAX) {
+		return false;
+	}
+	/* 1D arrays keep their layers in y: check them exactly. */
+	struct vr_box layers = {.x = 0, .y = 0, .z = n.z, .w = 1, .h = 1, .d = n.d};
+	if (res->desc.target == PIPE_TEXTURE_1D_ARRAY) {
+		layers.y = n.y;
+		layers.h = n.h;
+	}
+	return vr_resource_box_valid(res, level, &layers);
 }
 
 bool
@@ -136,8 +155,8 @@ decode_blit(struct vr_ctx *ctx, const uint32_t *cmd, uint32_t len)
 	    !decode_resource(ctx, cmd[VIRGL_BLIT_SRC_RES_HANDLE], false, "BLIT src", &b.src)) {
 		return false;
 	}
-	if (b.filter > PIPE_TEX_FILTER_LINEAR || !vr_format_get(b.dst_format) ||
-	    !vr_format_get(b.src_format)) {
+	if (b.filter > PIPE_TEX_FILTER_LINEAR || !vr_format_get_texel(b.dst_format) ||
+	    !vr_format_get_texel(b.src_format)) {
 		vr_ctx_error(ctx, "BLIT: bad filter %u or formats %u/%u", b.filter, b.dst_format,
 			     b.src_format);
 		return false;

@@ -132,14 +132,15 @@ create_dsa(struct vr_ctx *ctx, const uint32_t *cmd, uint32_t len, struct vr_obje
 static bool
 create_vertex_elements(struct vr_ctx *ctx, const uint32_t *cmd, uint32_t len, struct vr_object *obj)
 {
-	/* The count comes from the length; 0 or > 32 elements overflowed fixed arrays
-	 * in older hosts (CVE-2017-5994). */
+	/* The count comes from the length; > 32 elements overflowed fixed arrays in
+	 * older hosts (CVE-2017-5994). Zero is legal: Mesa sends an empty set for
+	 * draws without vertex attributes (e.g. a geometry shader making points). */
 	if ((len - 1) % 4) {
 		vr_ctx_error(ctx, "vertex elements: length %u is not 1 + 4n", len);
 		return false;
 	}
 	uint32_t count = (len - 1) / 4;
-	if (count == 0 || count > VIRGL_MAX_VERTEX_ELEMENTS) {
+	if (count > VIRGL_MAX_VERTEX_ELEMENTS) {
 		vr_ctx_error(ctx, "vertex elements: bad count %u", count);
 		return false;
 	}
@@ -185,7 +186,7 @@ create_sampler_view(struct vr_ctx *ctx, const uint32_t *cmd, uint32_t len, struc
 	uint32_t fmt = cmd[VIRGL_OBJ_SAMPLER_VIEW_FORMAT];
 	v->format = fmt & 0xffffffu;
 	v->target = fmt >> 24 ? fmt >> 24 : res->desc.target;
-	if (!vr_format_get(v->format) || v->target >= PIPE_MAX_TEXTURE_TYPES ||
+	if (!vr_format_get_texel(v->format) || v->target >= PIPE_MAX_TEXTURE_TYPES ||
 	    (v->target == PIPE_BUFFER) != (res->desc.target == PIPE_BUFFER)) {
 		vr_ctx_error(ctx, "sampler view: bad format %u or target %u", v->format, v->target);
 		return false;
@@ -269,7 +270,7 @@ create_surface(struct vr_ctx *ctx, const uint32_t *cmd, uint32_t len, struct vr_
 	}
 	struct vr_surface_state *s = &obj->u.surface;
 	s->format = cmd[VIRGL_OBJ_SURFACE_FORMAT];
-	if (!vr_format_get(s->format)) {
+	if (!vr_format_get_texel(s->format)) {
 		vr_ctx_error(ctx, "surface: unknown format %u", s->format);
 		return false;
 	}
@@ -364,7 +365,7 @@ static const struct create_entry creators[VIRGL_MAX_OBJECTS] = {
 	[VIRGL_OBJECT_RASTERIZER] = {"RASTERIZER", VIRGL_OBJ_RS_SIZE, VIRGL_OBJ_RS_SIZE,
 				     create_rasterizer},
 	[VIRGL_OBJECT_DSA] = {"DSA", VIRGL_OBJ_DSA_SIZE, VIRGL_OBJ_DSA_SIZE, create_dsa},
-	[VIRGL_OBJECT_VERTEX_ELEMENTS] = {"VERTEX_ELEMENTS", 5, 1 + 4 * VIRGL_MAX_VERTEX_ELEMENTS,
+	[VIRGL_OBJECT_VERTEX_ELEMENTS] = {"VERTEX_ELEMENTS", 1, 1 + 4 * VIRGL_MAX_VERTEX_ELEMENTS,
 					  create_vertex_elements},
 	[VIRGL_OBJECT_SAMPLER_VIEW] = {"SAMPLER_VIEW", VIRGL_OBJ_SAMPLER_VIEW_SIZE,
 				       VIRGL_OBJ_SAMPLER_VIEW_SIZE, create_sampler_view},

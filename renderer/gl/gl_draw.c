@@ -29,10 +29,75 @@ struct gl_ve {
 	GLuint elem_buf;
 };
 
+/*
+ * Vertex-only formats (no texture equivalent): "scaled" integers converted to
+ * float without normalisation, 32-bit normalised integers, packed 10/10/10/2.
+ * Components come from the virgl format name; see vr_format.c for the sizes.
+ */
+static bool
+vertex_only_format(uint32_t vf, GLint *size, GLenum *type, GLboolean *norm)
+{
+	static const GLenum int_types[3][2] = {{GL_UNSIGNED_INT, GL_INT},
+					       {GL_UNSIGNED_SHORT, GL_SHORT},
+					       {GL_UNSIGNED_BYTE, GL_BYTE}};
+	/* First format of each 4-wide run (R, RG, RGB, RGBA), its type row and sign. */
+	static const struct {
+		uint32_t first;
+		uint8_t row, is_signed, normalized;
+	} runs[] = {
+		{VIRGL_FORMAT_R32_UNORM, 0, 0, 1},   {VIRGL_FORMAT_R32_USCALED, 0, 0, 0},
+		{VIRGL_FORMAT_R32_SNORM, 0, 1, 1},   {VIRGL_FORMAT_R32_SSCALED, 0, 1, 0},
+		{VIRGL_FORMAT_R16_USCALED, 1, 0, 0}, {VIRGL_FORMAT_R16_SSCALED, 1, 1, 0},
+		{VIRGL_FORMAT_R8_USCALED, 2, 0, 0},  {VIRGL_FORMAT_R8_SSCALED, 2, 1, 0},
+	};
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		if (vf >= runs[i].first && vf < runs[i].first + 4) {
+			*size = (GLint)(vf - runs[i].first) + 1;
+			*type = int_types[runs[i].row][runs[i].is_signed];
+			*norm = runs[i].normalized;
+			return true;
+		}
+	}
+	if (vf >= VIRGL_FORMAT_R64_FLOAT && vf <= VIRGL_FORMAT_R64G64B64A64_FLOAT) {
+		/* Doubles are converted to float by the fetch (not glVertexAttribLPointer). */
+		*size = (GLint)(vf - VIRGL_FORMAT_R64_FLOAT) + 1;
+		*type = GL_DOUBLE;
+		*norm = GL_FALSE;
+		return true;
+	}
+	switch (vf) {
+	case VIRGL_FORMAT_R16G16B16_SNORM:
+		*size = 3, *type = GL_SHORT, *norm = GL_TRUE;
+		return true;
+	case VIRGL_FORMAT_R10G10B10A2_USCALED:
+	case VIRGL_FORMAT_R10G10B10A2_SSCALED:
+	case VIRGL_FORMAT_R10G10B10A2_SNORM:
+		*size = 4;
+		break;
+	case VIRGL_FORMAT_B10G10R10A2_USCALED:
+	case VIRGL_FORMAT_B10G10R10A2_SSCALED:
+	case VIRGL_FORMAT_B10G10R10A2_SNORM:
+		*size = GL_BGRA;
+		break;
+	default:
+		return false;
+	}
+	bool uscaled =
+		vf == VIRGL_FORMAT_R10G10B10A2_USCALED || vf == VIRGL_FORMAT_B10G10R10A2_USCALED;
+	*type = uscaled ? GL_UNSIGNED_INT_2_10_10_10_REV : GL_INT_2_10_10_10_REV;
+	*norm = vf == VIRGL_FORMAT_R10G10B10A2_SNORM || vf == VIRGL_FORMAT_B10G10R10A2_SNORM;
+	return true;
+}
+
 /* GL description of a vertex format; false when GL cannot fetch it. */
 static bool
 vertex_format(uint32_t vf, GLint *size, GLenum *type, GLboolean *norm, bool *integer)
 {
+	const struct vr_format_info *vi = vr_format_get(vf);
+	if (vi && vi->vertex_only) {
+		*integer = false;
+		return vertex_only_format(vf, size, type, norm);
+	}
 	const struct gl_format *f = gl_format_get(vf);
 	const struct vr_format_info *fi = vr_format_get(vf);
 	if (!f || !fi || (f->flags & (GLF_DEPTH | GLF_STENCIL | GLF_SWIZZLE))) {

@@ -107,7 +107,7 @@ null_fill_caps(struct vr_backend *be, struct vgp_caps_v2 *caps)
 	 * submit streams (it gives up on a screen without a render format); the null
 	 * backend accepts everything and draws nothing. */
 	for (uint32_t f = 1; f <= VIRGL_FORMAT_MAX; f++) {
-		const struct vr_format_info *fi = vr_format_get(f);
+		const struct vr_format_info *fi = vr_format_get_texel(f);
 		if (!fi) {
 			continue;
 		}

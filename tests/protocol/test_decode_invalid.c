@@ -168,8 +168,6 @@ test_object_errors(void)
 	bad("view of resource 0", "resource handle 0");
 	vgp_enc_create_sampler_view(begin(), 40, 1, 2, 0, 0, 0x7ff);
 	bad("view bad swizzle", "swizzle");
-	vgp_enc_create_vertex_elements(begin(), 40, 0, NULL);
-	bad("0 vertex elements", "length");
 	struct vgp_enc_vertex_element ve[33];
 	memset(ve, 0, sizeof(ve));
 	for (int i = 0; i < 33; i++) {
@@ -307,12 +305,12 @@ test_draw_errors(void)
 	struct vgp_enc_blit b = {.mask = 0xf,
 				 .dst_res = 1,
 				 .dst_format = 2,
-				 .dst_box = vgp_enc_box(0, 0, 0, 17, 16, 1),
+				 .dst_box = vgp_enc_box(0, 0, 0, 16, 16, 2),
 				 .src_res = 1,
 				 .src_format = 2,
 				 .src_box = vgp_enc_box(0, 0, 0, 16, 16, 1)};
 	vgp_enc_blit(begin(), &b);
-	bad("blit dst box too wide", "box");
+	bad("blit dst box with 2 layers on a 2D texture", "box");
 	b.dst_box = vgp_enc_box(0, 0, 0, 16, 16, 1);
 	b.src_level = 5;
 	vgp_enc_blit(begin(), &b);
@@ -326,9 +324,12 @@ test_draw_errors(void)
 	vgp_enc_blit(begin(), &b);
 	bad("blit format 0", "format");
 	b.src_format = 2;
-	b.dst_box = vgp_enc_box(4, 0, 0, -5, 16, 1);
+	b.dst_box = vgp_enc_box(1 << 25, 0, 0, 16, 16, 1);
 	vgp_enc_blit(begin(), &b);
-	bad("mirrored blit box below 0", "box");
+	bad("blit x 2^25 (overflow bound)", "box");
+	b.dst_box = vgp_enc_box(0, 0, 0, 16, (int32_t)0x80000000u, 1);
+	vgp_enc_blit(begin(), &b);
+	bad("blit height -2^31", "box");
 	vgp_enc_resource_copy_region(begin(), 1, 0, 10, 0, 0, 1, 0, vgp_enc_box(0, 0, 0, 8, 8, 1));
 	bad("copy past dst", "box");
 	vgp_enc_resource_copy_region(begin(), 1, 0, 0, 0, 0, 1, 0, vgp_enc_box(-1, 0, 0, 8, 8, 1));

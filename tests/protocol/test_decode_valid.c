@@ -160,6 +160,15 @@ test_shaders_and_queries(void)
 	ok("GET_QUERY_RESULT", "get_query_result handle=14 wait=1", NULL);
 	vgp_enc_get_query_result_qbo(e, 14, 5, 0, 0, 0, -1);
 	ok("GET_QUERY_RESULT_QBO (accepted, no slot)", NULL, NULL);
+	/* Mesa sends an empty vertex-elements set for attribute-less draws, and
+	 * "scaled" integer formats for glVertexAttribPointer(non-normalised ints). */
+	vgp_enc_create_vertex_elements(e, 40, 0, NULL);
+	ok("VERTEX_ELEMENTS with 0 elements",
+	   "create_object handle=40 type=VERTEX_ELEMENTS count=0", NULL);
+	struct vgp_enc_vertex_element scaled = {.format = 61 /* R16G16_SSCALED */};
+	vgp_enc_create_vertex_elements(e, 41, 1, &scaled);
+	ok("VERTEX_ELEMENTS R16G16_SSCALED",
+	   "create_object handle=41 type=VERTEX_ELEMENTS count=1 [0]=0,0,0,61", NULL);
 }
 
 static void
@@ -229,6 +238,13 @@ test_draw_commands(void)
 	ok("BLIT",
 	   "blit mask=0xf filter=1 scissor=0 cond=0 alpha=0 dst=1,0,fmt=2,0,16,0 16x-16x1 "
 	   "src=1,1,fmt=2,0,0,0 8x8x1",
+	   NULL);
+	/* Scaled blits may reach past the level's edge (GL clips them). */
+	b.src_box = vgp_enc_box(-4, -4, 0, 16, 16, 1);
+	vgp_enc_blit(e, &b);
+	ok("BLIT with a source box past the edge",
+	   "blit mask=0xf filter=1 scissor=0 cond=0 alpha=0 dst=1,0,fmt=2,0,16,0 16x-16x1 "
+	   "src=1,1,fmt=2,-4,-4,0 16x16x1",
 	   NULL);
 	vgp_enc_resource_copy_region(e, 1, 0, 4, 4, 0, 1, 1, vgp_enc_box(0, 0, 0, 4, 4, 1));
 	vgp_enc_resource_copy_region(e, 2, 0, 100, 0, 0, 5, 0, vgp_enc_box(8, 0, 0, 16, 1, 1));

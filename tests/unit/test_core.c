@@ -42,6 +42,12 @@ test_desc_validation(void)
 	expect_desc(dev, "2D 300x300", desc(PIPE_TEXTURE_2D, 2, 300, 300, 1, 1, 0), true);
 	expect_desc(dev, "fence buffer, array 0", desc(PIPE_BUFFER, 64, 8, 1, 1, 0, 0), true);
 	expect_desc(dev, "cube", desc(PIPE_TEXTURE_CUBE, 67, 64, 64, 1, 1, 6), true);
+	expect_desc(dev, "cube with array size 6 (as Mesa sends it)",
+		    desc(PIPE_TEXTURE_CUBE, 67, 64, 64, 1, 6, 0), true);
+	expect_desc(dev, "cube with array size 5", desc(PIPE_TEXTURE_CUBE, 67, 64, 64, 1, 5, 0),
+		    false);
+	expect_desc(dev, "vertex-only format (R16G16_SSCALED) as a texture",
+		    desc(PIPE_TEXTURE_2D, 61, 4, 4, 1, 1, 0), false);
 	expect_desc(dev, "bad target", desc(9, 2, 4, 4, 1, 1, 0), false);
 	expect_desc(dev, "target 0xffffffff", desc(0xffffffffu, 2, 4, 4, 1, 1, 0), false);
 	expect_desc(dev, "unknown format", desc(PIPE_TEXTURE_2D, 14, 4, 4, 1, 1, 0), false);
