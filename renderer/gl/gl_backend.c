@@ -184,6 +184,15 @@ fill_caps(struct vr_backend *vbe, struct vgp_caps_v2 *caps)
 	gl_make_current(be);
 	fill_format_masks(be, caps);
 	snprintf(caps->renderer, sizeof(caps->renderer), "pvgpu (%.55s)", be->renderer);
+	/* Per-render-target blend functions (glBlendFuncSeparatei) are core in GL 4.0. */
+	if (be->gl_version >= 40) {
+		caps->v1.bset |= 1u << VGP_BSET_INDEP_BLEND_FUNC;
+	}
+	/* Mesa accepts every vertex format but R11G11B10 without asking; that one it
+	 * only uses when this bit is set (GL 4.4 packed-float vertex fetch). */
+	if (be->gl_version >= 44) {
+		vr_caps_mask_set(&caps->v1.vertexbuffer, VIRGL_FORMAT_R11G11B10_FLOAT);
+	}
 	caps->max_texture_2d_size = clamp_limit(caps->max_texture_2d_size, be->max_texture_size);
 	caps->max_texture_3d_size = clamp_limit(caps->max_texture_3d_size, be->max_3d_size);
 	caps->max_texture_cube_size = clamp_limit(caps->max_texture_cube_size, be->max_cube_size);

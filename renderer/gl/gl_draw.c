@@ -121,8 +121,8 @@ vertex_format(uint32_t vf, GLint *size, GLenum *type, GLboolean *norm, bool *int
 		*size = 4;
 		break;
 	case GL_BGRA:
-		*size = GL_BGRA; /* B8G8R8A8_UNORM colours: GL swaps R and B */
-		if (f->type != GL_UNSIGNED_BYTE) {
+		*size = GL_BGRA; /* B8G8R8A8 / B10G10R10A2 colours: GL swaps R and B */
+		if (f->type != GL_UNSIGNED_BYTE && f->type != GL_UNSIGNED_INT_2_10_10_10_REV) {
 			return false;
 		}
 		break;
@@ -145,6 +145,15 @@ vertex_format(uint32_t vf, GLint *size, GLenum *type, GLboolean *norm, bool *int
 			return false;
 		}
 		break;
+	case GL_UNSIGNED_INT_10F_11F_11F_REV:
+		/* GL 4.4 fetch; advertised (vertexbuffer mask) only on such hosts. */
+		if (*size != 3) {
+			return false;
+		}
+		*type = f->type;
+		*integer = false;
+		*norm = GL_FALSE;
+		return true;
 	default:
 		return false;
 	}

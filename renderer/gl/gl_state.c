@@ -304,6 +304,30 @@ apply_blend_funcs(struct gl_backend *be, const struct vr_blend_rt *rt)
 	}
 }
 
+/*
+ * Independent blend functions (advertised as indep_blend_func on GL >= 4.0): set
+ * each blending RT's functions with the indexed calls. The single-set cache no
+ * longer describes every buffer afterwards, so it is invalidated.
+ */
+static void
+apply_blend_funcs_per_rt(struct gl_backend *be, const struct vr_blend_state *b, uint32_t enable)
+{
+	for (uint32_t i = 0; i < VIRGL_MAX_COLOR_BUFS; i++) {
+		if (!((enable >> i) & 1)) {
+			continue;
+		}
+		const struct vr_blend_rt *rt = &b->rt[i];
+		glBlendFuncSeparatei(
+			i, blend_factor(rt->rgb_src_factor), blend_factor(rt->rgb_dst_factor),
+			blend_factor(rt->alpha_src_factor), blend_factor(rt->alpha_dst_factor));
+		glBlendEquationSeparatei(i, blend_eq(rt->rgb_func), blend_eq(rt->alpha_func));
+		CALL(be);
+		CALL(be);
+	}
+	memset(be->cache.blend_func, 0, sizeof(be->cache.blend_func));
+	memset(be->cache.blend_eq, 0, sizeof(be->cache.blend_eq));
+}
+
 static void
 apply_blend(struct gl_backend *be, struct gl_sub *s)
 {
@@ -316,10 +340,17 @@ apply_blend(struct gl_backend *be, struct gl_sub *s)
 		enable |= (uint32_t)rt->blend_enable << i;
 		gl_cache_color_mask(be, i, rt_colormask(s, i, rt->colormask));
 	}
-	/* Per-RT factors need indep_blend_func, which we do not advertise: RT 0's
-	 * functions apply to every buffer. */
+	/* Per-RT factors need indep_blend_func, which we do not advertise: one set of
+	 * functions applies to every buffer. Take it from the first RT that blends,
+	 * since Mesa fills the factors only for enabled RTs (RT 0 may be off). */
 	if (enable && !b->logicop_enable) {
-		apply_blend_funcs(be, &b->rt[0]);
+		if (b->independent_blend_enable && be->gl_version >= 40) {
+			apply_blend_funcs_per_rt(be, b, enable);
+		} else {
+			uint32_t first =
+				b->independent_blend_enable ? (uint32_t)__builtin_ctz(enable) : 0;
+			apply_blend_funcs(be, &b->rt[first]);
+		}
 	}
 	if (b->logicop_enable) {
 		enable = 0; /* GL ignores blending while a logic op is on; be explicit */
