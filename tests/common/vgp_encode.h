@@ -643,12 +643,12 @@ vgp_enc_set_uniform_buffer(struct vgp_enc *e, uint32_t stage, uint32_t index, ui
 	vgp_enc_raw(e, VIRGL_CCMD_SET_UNIFORM_BUFFER, 0, 5, v);
 }
 
-/** SET_SAMPLER_VIEWS (count 0 gives Mesa's len-2 form). Handle 0 unbinds. */
+/* Commands shaped {stage, start, handles[count]}; handles NULL = `count` zeros. */
 static inline void
-vgp_enc_set_sampler_views(struct vgp_enc *e, uint32_t stage, uint32_t start, uint32_t count,
-			  const uint32_t *handles)
+vgp_enc_stage_handles(struct vgp_enc *e, uint32_t op, uint32_t stage, uint32_t start,
+		      uint32_t count, const uint32_t *handles)
 {
-	uint32_t *p = vgp_enc_cmd(e, VIRGL_CCMD_SET_SAMPLER_VIEWS, 0, 2 + count);
+	uint32_t *p = vgp_enc_cmd(e, op, 0, 2 + count);
 	if (p) {
 		p[1] = stage;
 		p[2] = start;
@@ -658,19 +658,20 @@ vgp_enc_set_sampler_views(struct vgp_enc *e, uint32_t stage, uint32_t start, uin
 	}
 }
 
+/** SET_SAMPLER_VIEWS (count 0 gives Mesa's len-2 form). Handle 0 unbinds. */
+static inline void
+vgp_enc_set_sampler_views(struct vgp_enc *e, uint32_t stage, uint32_t start, uint32_t count,
+			  const uint32_t *handles)
+{
+	vgp_enc_stage_handles(e, VIRGL_CCMD_SET_SAMPLER_VIEWS, stage, start, count, handles);
+}
+
 /** BIND_SAMPLER_STATES; handles NULL = `count` zeros (Mesa's 32-handle unbind form). */
 static inline void
 vgp_enc_bind_sampler_states(struct vgp_enc *e, uint32_t stage, uint32_t start, uint32_t count,
 			    const uint32_t *handles)
 {
-	uint32_t *p = vgp_enc_cmd(e, VIRGL_CCMD_BIND_SAMPLER_STATES, 0, 2 + count);
-	if (p) {
-		p[1] = stage;
-		p[2] = start;
-		for (uint32_t i = 0; i < count; i++) {
-			p[3 + i] = handles ? handles[i] : 0;
-		}
-	}
+	vgp_enc_stage_handles(e, VIRGL_CCMD_BIND_SAMPLER_STATES, stage, start, count, handles);
 }
 
 static inline void
