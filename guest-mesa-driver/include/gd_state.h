@@ -12,6 +12,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vgp_gallium.h"
+#include "vgp_virgl_cmd.h"
+#include "vgp_virgl_format.h"
+
 struct gd_context;
 struct gd_resource;
 
@@ -151,8 +155,8 @@ uint32_t gd_create_query(struct gd_context *ctx, uint32_t type, uint32_t index);
 /** Binds a BLEND, DSA, RASTERIZER or VERTEX_ELEMENTS object (0 unbinds). */
 void gd_bind_object(struct gd_context *ctx, uint32_t type, uint32_t handle);
 void gd_bind_shader(struct gd_context *ctx, uint32_t stage, uint32_t handle);
-/** Destroys any object of this context. */
-void gd_delete(struct gd_context *ctx, uint32_t handle);
+/** Destroys an object of this context (type: VIRGL_OBJECT_*, as created). */
+void gd_delete(struct gd_context *ctx, uint32_t type, uint32_t handle);
 
 /* ---- state ---- */
 void gd_set_framebuffer(struct gd_context *ctx, uint32_t nr_cbufs, const uint32_t *cbufs,
