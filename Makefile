@@ -29,12 +29,12 @@ test: build
 demo: build
 	BUILD=$(BUILD) DEMO_SECONDS=$(DEMO_SECONDS) scripts/demo.sh
 
-# Unit, protocol and shader suites again under AddressSanitizer + UBSan.
+# Unit, protocol, shader and guest suites again under AddressSanitizer + UBSan.
 asan: deps
 	@[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined \
 		-Db_lundef=false $(MESON_ARGS)
 	ninja -C build-asan
-	meson test -C build-asan --print-errorlogs --suite unit --suite protocol --suite shader
+	meson test -C build-asan --print-errorlogs --suite unit --suite protocol --suite shader --suite guest
 	@python3 scripts/test-summary.py build-asan
 
 format-check:
