@@ -10,6 +10,13 @@
  * Submissions of one context complete in order, so waiting for a fence also
  * retires every older one, and a fence whose fd was dropped to stay within the
  * bound is waited for through the next newer one.
+ *
+ * Errors (gd.h codes): an ioctl failing with ENODEV (device unplugged) sets the
+ * sticky -ENOTCONN; ENOMEM, ENOSPC, EINVAL pass through, EFAULT/ENOENT become
+ * -EINVAL, ENOTTY/ENOSYS/EOPNOTSUPP -ENOTSUP, ETIME -ETIMEDOUT, anything else
+ * -EIO. Opening a node the caller may not open gives -EACCES/-EPERM.
+ * Read-backs: transfer(to_host = false) waits (WAIT) until the bytes are in the
+ * mapping before it returns.
  */
 #ifndef GD_DRM_H
 #define GD_DRM_H
