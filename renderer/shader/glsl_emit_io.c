@@ -419,8 +419,7 @@ static void
 write_position(struct emit_ctx *c, struct glsl_buf *o, uint32_t i)
 {
 	glsl_buf_printf(o, "\tgl_Position = uintBitsToFloat(o%u);\n", i);
-	bool last = c->prog->processor == TGSI_PROC_GEOMETRY || !c->key->gs_follows;
-	if (!last) {
+	if (!emit_is_last_vertex_stage(c)) {
 		return;
 	}
 	if (c->key->clip_halfz) {
@@ -544,6 +543,14 @@ emit_write_outputs_fn(struct emit_ctx *c, struct glsl_buf *o)
 			write_fragment_output(c, o, i);
 		} else {
 			write_vertex_output(c, o, i);
+		}
+	}
+	for (uint32_t k = 0; k < c->ucp_count; k++) {
+		if ((c->key->clip_plane_enable >> k) & 1) {
+			glsl_buf_printf(o,
+					"\tgl_ClipDistance[%u] = dot(uintBitsToFloat(o%u), "
+					"pvgpu_clip_plane[%u]);\n",
+					k, c->ucp_src, k);
 		}
 	}
 	glsl_buf_puts(o, "}\n\n");
