@@ -445,11 +445,21 @@ write_vertex_output(struct emit_ctx *c, struct glsl_buf *o, uint32_t i)
 		return;
 	case TGSI_SEM_CLIPDIST:
 		for (uint32_t k = 0; k < 4; k++) {
-			if (si * 4 + k < c->clip_dist_count && !c->es) {
-				glsl_buf_printf(
-					o, "\tgl_ClipDistance[%u] = uintBitsToFloat(o%u.%c);\n",
-					si * 4 + k, i, "xyzw"[k]);
+			uint32_t n = si * 4 + k;
+			if (n >= c->clip_dist_count || c->es) {
+				continue;
 			}
+			if (emit_is_last_vertex_stage(c) &&
+			    !((c->key->clip_plane_enable >> n) & 1)) {
+				/* Gallium's clip_plane_enable masks written distances too. GL's
+				 * GL_CLIP_DISTANCEi should, but llvmpipe still clips with a
+				 * written distance when every one is disabled: zero is never
+				 * clipped, and an FS reading a disabled distance is undefined. */
+				glsl_buf_printf(o, "\tgl_ClipDistance[%u] = 0.0;\n", n);
+				continue;
+			}
+			glsl_buf_printf(o, "\tgl_ClipDistance[%u] = uintBitsToFloat(o%u.%c);\n", n,
+					i, "xyzw"[k]);
 		}
 		return;
 	case TGSI_SEM_LAYER:

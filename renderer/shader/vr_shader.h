@@ -126,7 +126,8 @@ struct vr_shader_key {
 	 * (rasterizer clip_plane_enable, bit i = plane i). A shader that writes no
 	 * CLIPDIST then writes gl_ClipDistance[i] = dot(v, pvgpu_clip_plane[i]) for
 	 * each bit, v being its CLIPVERTEX output, else its POSITION output as the
-	 * guest wrote it (before the y-flip and clip_halfz fix-ups).
+	 * guest wrote it (before the y-flip and clip_halfz fix-ups). A shader
+	 * that writes CLIPDIST writes 0 (never clipped) for the clear bits.
 	 */
 	uint8_t clip_plane_enable;
 	/*

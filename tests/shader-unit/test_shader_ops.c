@@ -360,14 +360,17 @@ test_vertex_and_geometry(void)
 			 "DCL OUT[3].xy, CLIPDIST[0]\nDCL SV[0], INSTANCEID\nDCL SV[1], VERTEXID\n"
 			 "0: MOV OUT[0], IN[0]\n1: U2F OUT[1], SV[0]\n2: MOV OUT[2].x, IN[1].xxxx\n"
 			 "3: MOV OUT[3].xy, IN[1]\n4: END\n";
-	struct vr_shader_key k = {.clip_halfz = true, .out_flat = 1ull << 5};
+	struct vr_shader_key k = {
+		.clip_halfz = true, .out_flat = 1ull << 5, .clip_plane_enable = 3};
 	run("vs", vs, &k, "vert",
 	    E("layout(location = 1) in vec4 pvgpu_in1;", "flat out vec4 pvgpu_generic5;",
 	      "gl_Position.z = gl_Position.z * 2.0 - gl_Position.w;",
 	      "gl_Position.y *= pvgpu_winsys_adjust_y;", "gl_PointSize = uintBitsToFloat(o2.x);",
 	      "gl_ClipDistance[1] = uintBitsToFloat(o3.y);", "uint(gl_InstanceID)"));
 	struct vr_shader_key g = {.gs_follows = true};
-	run("vs-to-gs", vs, &g, "vert", E("out vec4 pvgpu_gsin_generic5;"));
+	/* Not the last stage: distances pass to the GS whatever the enables. */
+	run("vs-to-gs", vs, &g, "vert",
+	    E("out vec4 pvgpu_gsin_generic5;", "gl_ClipDistance[1] = uintBitsToFloat(o3.y);"));
 	const char *gs = "GEOM\nPROPERTY GS_INPUT_PRIMITIVE TRIANGLES\n"
 			 "PROPERTY GS_OUTPUT_PRIMITIVE TRIANGLE_STRIP\n"
 			 "PROPERTY GS_MAX_OUTPUT_VERTICES 3\nPROPERTY GS_INVOCATIONS 1\n"
@@ -425,6 +428,9 @@ test_user_clip_planes(void)
 		"ucp-clipdist", cd, &all, "vert",
 		E("out float gl_ClipDistance[2];", "gl_ClipDistance[1] = uintBitsToFloat(o1.y);"),
 		E("pvgpu_clip_plane"));
+	/* Written distances whose enable bit is clear become 0 (never clipped). */
+	run("ucp-clipdist-masked", cd, &one, "vert",
+	    E("gl_ClipDistance[0] = uintBitsToFloat(o1.x);", "gl_ClipDistance[1] = 0.0;"));
 	struct vr_shader_key es = {.target = VR_GLSL_ES_300, .clip_plane_enable = 1};
 	run_absent("ucp-es", vs, &es, "vert", NULL, E("gl_ClipDistance"));
 }
