@@ -7,6 +7,7 @@
  * everything dirty so the next operation re-emits it.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "gl_priv.h"
 
@@ -182,6 +183,19 @@ set_scissor_states(struct vr_backend_ctx *bctx, uint32_t start, uint32_t count,
 	}
 }
 
+/* Kept per sub-context; each program uploads a new generation once (gl_draw.c). */
+static void
+set_clip_state(struct vr_backend_ctx *bctx, const float planes[8][4])
+{
+	struct gl_ctx *c = gl_ctx(bctx);
+	struct gl_sub *s = c->cur;
+	if (!s || !memcmp(s->clip_planes, planes, sizeof(s->clip_planes))) {
+		return;
+	}
+	memcpy(s->clip_planes, planes, sizeof(s->clip_planes));
+	s->clip_gen = ++c->be->const_gen;
+}
+
 static void
 flush(struct vr_backend_ctx *bctx)
 {
@@ -213,6 +227,7 @@ gl_ctx_init_impl(struct vr_ctx_impl *impl)
 		.set_framebuffer_state = gl_set_framebuffer_state,
 		.set_viewport_states = set_viewport_states,
 		.set_scissor_states = set_scissor_states,
+		.set_clip_state = set_clip_state,
 		.clear = gl_clear,
 		.blit = gl_blit,
 		.resource_copy_region = gl_copy_region,

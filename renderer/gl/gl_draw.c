@@ -439,6 +439,11 @@ upload_uniforms(struct gl_backend *be, const struct gl_sub *s, struct gl_program
 		p->alpha_ref = ref;
 		CALL(be);
 	}
+	if (p->clip_plane_loc >= 0 && p->clip_gen != s->clip_gen) {
+		glUniform4fv(p->clip_plane_loc, 8, &s->clip_planes[0][0]);
+		p->clip_gen = s->clip_gen;
+		CALL(be);
+	}
 }
 
 static void

@@ -339,6 +339,8 @@ struct gl_sub {
 	bool cond_inverted;
 	uint32_t cond_mode;
 	bool cond_active;
+	float clip_planes[8][4]; /* SET_CLIP_STATE, clip space */
+	uint64_t clip_gen;       /* const_gen generation of clip_planes; 0 = never set (zeros) */
 	struct gl_program *prog; /* program of the last draw (valid unless GL_DIRTY_PROG) */
 };
 
@@ -390,8 +392,9 @@ struct gl_program {
 	struct vr_shader_key key;   /* zero-padded: compared with memcmp */
 	GLuint id;
 	GLint const_loc[GL_STAGES];
-	GLint adjust_y_loc, alpha_ref_loc;
+	GLint adjust_y_loc, alpha_ref_loc, clip_plane_loc;
 	uint64_t const_gen[GL_STAGES]; /* generation last uploaded */
+	uint64_t clip_gen;             /* gl_sub.clip_gen last uploaded (0: zeros, GL's default) */
 	float adjust_y, alpha_ref;     /* last uploaded values */
 };
 bool gl_shader_object_create(struct gl_ctx *c, struct vr_object *obj);

@@ -11,7 +11,8 @@
  * Naming conventions shared with the translator (renderer/shader/README.md):
  * constants `uniform uvec4 <S>_c[N]` (raw bits, glUniform4uiv), UBO k is block
  * `<S>_ub<k>`, sampler i is `<S>_s<i>`, vertex attribute i is at location i,
- * `uniform float pvgpu_winsys_adjust_y`, `uniform float pvgpu_alpha_ref`.
+ * `uniform float pvgpu_winsys_adjust_y`, `uniform float pvgpu_alpha_ref`,
+ * `uniform vec4 pvgpu_clip_plane[8]`.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,10 +239,14 @@ compile_stages(struct gl_ctx *c, struct gl_sub *s, const struct vr_shader_key *f
 		}
 		if (st == VIRGL_SHADER_FRAGMENT) {
 			*k = *full;
+			k->clip_plane_enable = 0;
 		} else {
 			memset(k, 0, sizeof(*k));
 			k->target = full->target;
 			k->clip_halfz = full->clip_halfz;
+			if (st == VIRGL_SHADER_GEOMETRY || !s->shaders[VIRGL_SHADER_GEOMETRY]) {
+				k->clip_plane_enable = full->clip_plane_enable;
+			}
 			k->gs_follows =
 				st == VIRGL_SHADER_VERTEX && s->shaders[VIRGL_SHADER_GEOMETRY];
 #ifdef PVGPU_HAVE_TRANSLATOR
@@ -292,6 +297,7 @@ setup_uniforms(struct gl_backend *be, struct gl_program *p)
 	}
 	p->adjust_y_loc = glGetUniformLocation(p->id, "pvgpu_winsys_adjust_y");
 	p->alpha_ref_loc = glGetUniformLocation(p->id, "pvgpu_alpha_ref");
+	p->clip_plane_loc = glGetUniformLocation(p->id, "pvgpu_clip_plane");
 	p->adjust_y = p->alpha_ref = -12345.0f; /* never a real value: first draw sets */
 }
 
@@ -371,6 +377,7 @@ draw_key(const struct gl_sub *s, struct vr_shader_key *k)
 	if (rs) {
 		k->flatshade = rs->u.rs.flatshade;
 		k->clip_halfz = rs->u.rs.clip_halfz;
+		k->clip_plane_enable = rs->u.rs.clip_plane_enable;
 		if (rs->u.rs.point_quad_rasterization) {
 			k->sprite_coord_enable = rs->u.rs.sprite_coord_enable;
 		}

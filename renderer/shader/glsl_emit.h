@@ -90,6 +90,8 @@ struct emit_ctx {
 	struct emit_sampler samplers[TGSI_MAX_SAMPLERS];
 	uint32_t clip_dist_count;    /* gl_ClipDistance[] written (VS/GS) */
 	uint32_t clip_dist_in_count; /* gl_ClipDistance[] read (FS) */
+	uint32_t ucp_count;          /* gl_ClipDistance[] computed from user clip planes */
+	uint32_t ucp_src;            /* OUT register they are computed from */
 	bool writes_color_all;
 };
 
@@ -116,6 +118,8 @@ void emit_literal(struct glsl_buf *b, enum glsl_type t, uint32_t bits);
 
 /* glsl_emit_decl.c */
 bool emit_analyze(struct emit_ctx *c);
+/** VS without a GS after it, or GS: the stage whose position is rasterized. */
+bool emit_is_last_vertex_stage(const struct emit_ctx *c);
 bool emit_declarations(struct emit_ctx *c, struct glsl_buf *out);
 void emit_main_prologue(struct emit_ctx *c);
 void emit_write_outputs_fn(struct emit_ctx *c, struct glsl_buf *out);

@@ -295,6 +295,53 @@ count_clip_distances(struct emit_ctx *c, const int16_t *map)
 }
 
 bool
+emit_is_last_vertex_stage(const struct emit_ctx *c)
+{
+	return c->prog->processor == TGSI_PROC_GEOMETRY ||
+	       (c->prog->processor == TGSI_PROC_VERTEX && !c->key->gs_follows);
+}
+
+/* The OUT register with semantic `sem` index 0, or -1. */
+static int
+find_output(const struct emit_ctx *c, unsigned sem)
+{
+	for (uint32_t i = 0; i < TGSI_MAX_IO; i++) {
+		if (c->out_decl[i] < 0) {
+			continue;
+		}
+		const struct tgsi_declaration *d = &c->prog->decls[c->out_decl[i]];
+		if (d->semantic == sem && d->semantic_index + (i - d->first) == 0) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+/*
+ * User clip planes: gallium gives them in clip space (Mesa transforms GL's
+ * eye-space planes unless the shader writes a clip vertex, which is then in eye
+ * space too), so the distance is a dot product with what the shader wrote. A
+ * shader with its own CLIPDIST outputs keeps them: the planes do not apply.
+ */
+static void
+plan_user_clip_planes(struct emit_ctx *c)
+{
+	uint8_t mask = c->key->clip_plane_enable;
+	if (!mask || c->es || c->clip_dist_count || !emit_is_last_vertex_stage(c)) {
+		return;
+	}
+	int src = find_output(c, TGSI_SEM_CLIPVERTEX);
+	if (src < 0) {
+		src = find_output(c, TGSI_SEM_POSITION);
+	}
+	if (src < 0) {
+		return; /* no position: nothing is rasterized from this stage anyway */
+	}
+	c->ucp_src = (uint32_t)src;
+	c->ucp_count = 32 - (uint32_t)__builtin_clz(mask);
+}
+
+bool
 emit_analyze(struct emit_ctx *c)
 {
 	const struct vr_tgsi_program *p = c->prog;
@@ -331,6 +378,7 @@ emit_analyze(struct emit_ctx *c)
 	if (p->processor == TGSI_PROC_FRAGMENT) {
 		c->clip_dist_in_count = count_clip_distances(c, c->in_decl);
 	}
+	plan_user_clip_planes(c);
 	fill_info(c);
 	return true;
 }
@@ -425,8 +473,7 @@ emit_fixed_uniforms(struct emit_ctx *c, struct glsl_buf *o)
 	if (fs && c->key->alpha_test) {
 		glsl_buf_puts(o, "uniform float pvgpu_alpha_ref;\n");
 	}
-	bool last = p->processor == TGSI_PROC_GEOMETRY ||
-		    (p->processor == TGSI_PROC_VERTEX && !c->key->gs_follows);
+	bool last = emit_is_last_vertex_stage(c);
 	for (uint32_t i = 0; i < c->prog->num_decls; i++) {
 		const struct tgsi_declaration *d = &c->prog->decls[i];
 		if (!fs && d->file == TGSI_FILE_OUTPUT && d->semantic == TGSI_SEM_POSITION &&
@@ -442,6 +489,10 @@ emit_fixed_uniforms(struct emit_ctx *c, struct glsl_buf *o)
 	}
 	if (!fs && c->clip_dist_count && !c->es) {
 		glsl_buf_printf(o, "out float gl_ClipDistance[%u];\n", c->clip_dist_count);
+	}
+	if (c->ucp_count) {
+		glsl_buf_puts(o, "uniform vec4 pvgpu_clip_plane[8];\n");
+		glsl_buf_printf(o, "out float gl_ClipDistance[%u];\n", c->ucp_count);
 	}
 }
 

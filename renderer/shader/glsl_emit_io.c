@@ -419,8 +419,7 @@ static void
 write_position(struct emit_ctx *c, struct glsl_buf *o, uint32_t i)
 {
 	glsl_buf_printf(o, "\tgl_Position = uintBitsToFloat(o%u);\n", i);
-	bool last = c->prog->processor == TGSI_PROC_GEOMETRY || !c->key->gs_follows;
-	if (!last) {
+	if (!emit_is_last_vertex_stage(c)) {
 		return;
 	}
 	if (c->key->clip_halfz) {
@@ -446,11 +445,21 @@ write_vertex_output(struct emit_ctx *c, struct glsl_buf *o, uint32_t i)
 		return;
 	case TGSI_SEM_CLIPDIST:
 		for (uint32_t k = 0; k < 4; k++) {
-			if (si * 4 + k < c->clip_dist_count && !c->es) {
-				glsl_buf_printf(
-					o, "\tgl_ClipDistance[%u] = uintBitsToFloat(o%u.%c);\n",
-					si * 4 + k, i, "xyzw"[k]);
+			uint32_t n = si * 4 + k;
+			if (n >= c->clip_dist_count || c->es) {
+				continue;
 			}
+			if (emit_is_last_vertex_stage(c) &&
+			    !((c->key->clip_plane_enable >> n) & 1)) {
+				/* Gallium's clip_plane_enable masks written distances too. GL's
+				 * GL_CLIP_DISTANCEi should, but llvmpipe still clips with a
+				 * written distance when every one is disabled: zero is never
+				 * clipped, and an FS reading a disabled distance is undefined. */
+				glsl_buf_printf(o, "\tgl_ClipDistance[%u] = 0.0;\n", n);
+				continue;
+			}
+			glsl_buf_printf(o, "\tgl_ClipDistance[%u] = uintBitsToFloat(o%u.%c);\n", n,
+					i, "xyzw"[k]);
 		}
 		return;
 	case TGSI_SEM_LAYER:
@@ -544,6 +553,14 @@ emit_write_outputs_fn(struct emit_ctx *c, struct glsl_buf *o)
 			write_fragment_output(c, o, i);
 		} else {
 			write_vertex_output(c, o, i);
+		}
+	}
+	for (uint32_t k = 0; k < c->ucp_count; k++) {
+		if ((c->key->clip_plane_enable >> k) & 1) {
+			glsl_buf_printf(o,
+					"\tgl_ClipDistance[%u] = dot(uintBitsToFloat(o%u), "
+					"pvgpu_clip_plane[%u]);\n",
+					k, c->ucp_src, k);
 		}
 	}
 	glsl_buf_puts(o, "}\n\n");

@@ -122,6 +122,15 @@ struct vr_shader_key {
 	uint32_t sprite_coord_enable; /* FS: generic inputs replaced by point coords */
 	bool clip_halfz; /* last vertex stage: map z from [-w,w] to [0,w] (GL: z*2-w) */
 	/*
+	 * Last vertex stage (VS without gs_follows, or GS): user clip planes
+	 * (rasterizer clip_plane_enable, bit i = plane i). A shader that writes no
+	 * CLIPDIST then writes gl_ClipDistance[i] = dot(v, pvgpu_clip_plane[i]) for
+	 * each bit, v being its CLIPVERTEX output, else its POSITION output as the
+	 * guest wrote it (before the y-flip and clip_halfz fix-ups). A shader
+	 * that writes CLIPDIST writes 0 (never clipped) for the clear bits.
+	 */
+	uint8_t clip_plane_enable;
+	/*
 	 * VS/TES: a geometry shader consumes this stage's outputs. Its varyings are
 	 * then named `pvgpu_gsin_*` (the GS reads those and writes `pvgpu_*`), and
 	 * the y-flip / clip_halfz fix-ups move to the GS.

@@ -22,10 +22,10 @@ static bool glslang;
 
 #define FS_TAIL "100: MOV OUT[0], TEMP[0]\n101: END\n"
 
-/* Translates `text`; checks success (or failure if expect_fail) and substrings. */
+/* Translates `text`; checks success, the `expect` substrings and the absence of `absent`. */
 static void
-run(const char *name, const char *text, const struct vr_shader_key *key, const char *ext,
-    const char *const *expect)
+run_absent(const char *name, const char *text, const struct vr_shader_key *key, const char *ext,
+	   const char *const *expect, const char *const *absent)
 {
 	struct vr_shader_key def = {.nr_cbufs = 1};
 	struct vr_shader_result r;
@@ -38,10 +38,21 @@ run(const char *name, const char *text, const struct vr_shader_key *key, const c
 		CHECK(strstr(r.glsl, expect[i]) != NULL, "%s: expected \"%s\" in:\n%s", name,
 		      expect[i], r.glsl);
 	}
+	for (int i = 0; absent && absent[i]; i++) {
+		CHECK(strstr(r.glsl, absent[i]) == NULL, "%s: unexpected \"%s\" in:\n%s", name,
+		      absent[i], r.glsl);
+	}
 	if (glslang && strncmp(name, "nv-", 3) != 0) {
 		CHECK(st_validate(r.glsl, r.glsl_len, ext, name), "%s: invalid GLSL", name);
 	}
 	vr_shader_result_finish(&r);
+}
+
+static void
+run(const char *name, const char *text, const struct vr_shader_key *key, const char *ext,
+    const char *const *expect)
+{
+	run_absent(name, text, key, ext, expect, NULL);
 }
 
 static void
@@ -349,14 +360,17 @@ test_vertex_and_geometry(void)
 			 "DCL OUT[3].xy, CLIPDIST[0]\nDCL SV[0], INSTANCEID\nDCL SV[1], VERTEXID\n"
 			 "0: MOV OUT[0], IN[0]\n1: U2F OUT[1], SV[0]\n2: MOV OUT[2].x, IN[1].xxxx\n"
 			 "3: MOV OUT[3].xy, IN[1]\n4: END\n";
-	struct vr_shader_key k = {.clip_halfz = true, .out_flat = 1ull << 5};
+	struct vr_shader_key k = {
+		.clip_halfz = true, .out_flat = 1ull << 5, .clip_plane_enable = 3};
 	run("vs", vs, &k, "vert",
 	    E("layout(location = 1) in vec4 pvgpu_in1;", "flat out vec4 pvgpu_generic5;",
 	      "gl_Position.z = gl_Position.z * 2.0 - gl_Position.w;",
 	      "gl_Position.y *= pvgpu_winsys_adjust_y;", "gl_PointSize = uintBitsToFloat(o2.x);",
 	      "gl_ClipDistance[1] = uintBitsToFloat(o3.y);", "uint(gl_InstanceID)"));
 	struct vr_shader_key g = {.gs_follows = true};
-	run("vs-to-gs", vs, &g, "vert", E("out vec4 pvgpu_gsin_generic5;"));
+	/* Not the last stage: distances pass to the GS whatever the enables. */
+	run("vs-to-gs", vs, &g, "vert",
+	    E("out vec4 pvgpu_gsin_generic5;", "gl_ClipDistance[1] = uintBitsToFloat(o3.y);"));
 	const char *gs = "GEOM\nPROPERTY GS_INPUT_PRIMITIVE TRIANGLES\n"
 			 "PROPERTY GS_OUTPUT_PRIMITIVE TRIANGLE_STRIP\n"
 			 "PROPERTY GS_MAX_OUTPUT_VERTICES 3\nPROPERTY GS_INVOCATIONS 1\n"
@@ -368,6 +382,57 @@ test_vertex_and_geometry(void)
 	    E("layout(triangles) in;", "layout(triangle_strip, max_vertices = 3) out;",
 	      "in vec4 pvgpu_gsin_generic5[];", "gl_in[1].gl_Position", "EmitVertex();",
 	      "EndPrimitive();", "gl_PrimitiveIDIn"));
+}
+
+/* User clip planes: the last vertex stage computes gl_ClipDistance from the
+ * clip vertex (else the position as written) unless it writes CLIPDIST. */
+static void
+test_user_clip_planes(void)
+{
+	const char *vs = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\nDCL OUT[1], GENERIC[0]\n"
+			 "0: MOV OUT[0], IN[0]\n1: MOV OUT[1], IN[0]\n2: END\n";
+	struct vr_shader_key k = {.clip_plane_enable = 0x5, .clip_halfz = true};
+	run_absent("ucp-position", vs, &k, "vert",
+		   E("uniform vec4 pvgpu_clip_plane[8];", "out float gl_ClipDistance[3];",
+		     "gl_ClipDistance[0] = dot(uintBitsToFloat(o0), pvgpu_clip_plane[0]);",
+		     "gl_ClipDistance[2] = dot(uintBitsToFloat(o0), pvgpu_clip_plane[2]);"),
+		   E("gl_ClipDistance[1]"));
+	struct vr_shader_key none = {0};
+	run_absent("ucp-off", vs, &none, "vert", NULL, E("gl_ClipDistance", "pvgpu_clip_plane"));
+	struct vr_shader_key all = {.clip_plane_enable = 0xff};
+	run("ucp-all", vs, &all, "vert",
+	    E("out float gl_ClipDistance[8];",
+	      "gl_ClipDistance[7] = dot(uintBitsToFloat(o0), pvgpu_clip_plane[7]);"));
+	/* A GS follows: it clips, not the VS. */
+	struct vr_shader_key to_gs = {.clip_plane_enable = 1, .gs_follows = true};
+	run_absent("ucp-vs-to-gs", vs, &to_gs, "vert", NULL, E("gl_ClipDistance"));
+	const char *gs = "GEOM\nPROPERTY GS_INPUT_PRIMITIVE POINTS\n"
+			 "PROPERTY GS_OUTPUT_PRIMITIVE POINTS\nPROPERTY GS_MAX_OUTPUT_VERTICES 1\n"
+			 "PROPERTY GS_INVOCATIONS 1\nDCL IN[][0], POSITION\nDCL OUT[0], POSITION\n"
+			 "IMM[0] UINT32 {0, 0, 0, 0}\n0: MOV OUT[0], IN[0][0]\n"
+			 "1: EMIT IMM[0].xxxx\n2: END\n";
+	struct vr_shader_key g = {.clip_plane_enable = 2};
+	run("ucp-gs", gs, &g, "geom",
+	    E("gl_ClipDistance[1] = dot(uintBitsToFloat(o0), pvgpu_clip_plane[1]);"));
+	/* CLIPVERTEX output: the planes apply to it. */
+	const char *cv = "VERT\nDCL IN[0]\nDCL IN[1]\nDCL OUT[0], POSITION\n"
+			 "DCL OUT[1], CLIPVERTEX\n0: MOV OUT[0], IN[0]\n1: MOV OUT[1], IN[1]\n"
+			 "2: END\n";
+	struct vr_shader_key one = {.clip_plane_enable = 1};
+	run("ucp-clipvertex", cv, &one, "vert",
+	    E("gl_ClipDistance[0] = dot(uintBitsToFloat(o1), pvgpu_clip_plane[0]);"));
+	/* Own CLIPDIST outputs win over the planes. */
+	const char *cd = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\nDCL OUT[1].xy, CLIPDIST[0]\n"
+			 "0: MOV OUT[0], IN[0]\n1: MOV OUT[1].xy, IN[0]\n2: END\n";
+	run_absent(
+		"ucp-clipdist", cd, &all, "vert",
+		E("out float gl_ClipDistance[2];", "gl_ClipDistance[1] = uintBitsToFloat(o1.y);"),
+		E("pvgpu_clip_plane"));
+	/* Written distances whose enable bit is clear become 0 (never clipped). */
+	run("ucp-clipdist-masked", cd, &one, "vert",
+	    E("gl_ClipDistance[0] = uintBitsToFloat(o1.x);", "gl_ClipDistance[1] = 0.0;"));
+	struct vr_shader_key es = {.target = VR_GLSL_ES_300, .clip_plane_enable = 1};
+	run_absent("ucp-es", vs, &es, "vert", NULL, E("gl_ClipDistance"));
 }
 
 static void
@@ -440,6 +505,7 @@ main(int argc, char **argv)
 	test_control_flow();
 	test_fs_conventions();
 	test_vertex_and_geometry();
+	test_user_clip_planes();
 	test_info();
 	test_es_restrictions();
 	return vgp_test_result("shader-ops");
