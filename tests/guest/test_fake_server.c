@@ -16,25 +16,8 @@
 
 #include "test_guest.h"
 #include "vgp_caps.h"
+#include "vgp_sock.h"
 #include "vgp_vtest.h"
-
-static bool
-put(int fd, const void *data, size_t len)
-{
-	const uint8_t *p = data;
-	while (len) {
-		ssize_t w = send(fd, p, len, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR) {
-			continue;
-		}
-		if (w <= 0) {
-			return false;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return true;
-}
 
 static bool
 get(int fd, void *data, size_t len)
@@ -58,7 +41,7 @@ static bool
 reply3(int fd, uint32_t len, uint32_t id, uint32_t value)
 {
 	uint32_t m[3] = {len, id, value};
-	return put(fd, m, sizeof(m));
+	return vgp_send_all(fd, m, sizeof(m));
 }
 
 /* One data byte carrying `payload_fd` (-1: the byte alone, no descriptor). */
@@ -109,13 +92,13 @@ answer_caps(int fd, uint32_t capset, enum fake_mode mode)
 		hdr[1] = capset == 2 ? VCMD_GET_CAPS2 : VCMD_GET_CAPS;
 		break;
 	case FAKE_CAPS_TRUNCATED:
-		put(fd, hdr, sizeof(hdr));
-		put(fd, &caps, size / 2);
+		vgp_send_all(fd, hdr, sizeof(hdr));
+		vgp_send_all(fd, &caps, size / 2);
 		return false; /* hang up mid-reply */
 	default:
 		break;
 	}
-	return put(fd, hdr, sizeof(hdr)) && put(fd, &caps, size);
+	return vgp_send_all(fd, hdr, sizeof(hdr)) && vgp_send_all(fd, &caps, size);
 }
 
 static bool
@@ -142,7 +125,7 @@ answer_busy(int fd, enum fake_mode mode)
 {
 	if (mode == FAKE_BUSY_BAD_LENGTH) {
 		uint32_t m[4] = {2, VCMD_RESOURCE_BUSY_WAIT, 0, 0};
-		return put(fd, m, sizeof(m));
+		return vgp_send_all(fd, m, sizeof(m));
 	}
 	return reply3(fd, 1, VCMD_RESOURCE_BUSY_WAIT, mode == FAKE_BUSY_BAD_VALUE ? 5 : 0);
 }
@@ -202,7 +185,7 @@ serve_one(int fd, enum fake_mode mode, bool *handshake_busy)
 			return true; /* an old server does not know PING and stays silent */
 		}
 		uint32_t pong[2] = {0, VCMD_PING_PROTOCOL_VERSION};
-		return put(fd, pong, sizeof(pong));
+		return vgp_send_all(fd, pong, sizeof(pong));
 	case VCMD_RESOURCE_BUSY_WAIT:
 		if (*handshake_busy) {
 			/* The handshake's busy-wait is answered plainly in every mode. */

@@ -61,6 +61,22 @@ check_caps(struct gd_winsys *ws)
 	CHECK_RC(ws->impl->get_caps(ws, 3, &caps), -ENOTSUP);
 }
 
+/* Moves every whole level of `res` in one direction. */
+static void
+transfer_levels(struct gd_winsys *ws, struct gd_ws_res *res, const struct gd_resource_desc *desc,
+		bool to_host)
+{
+	for (uint32_t l = 0; l <= desc->last_level; l++) {
+		uint32_t stride, layer_stride;
+		uint64_t off;
+		gd_resource_level_layout(desc, l, &stride, &layer_stride, &off);
+		int32_t w = desc->target == PIPE_BUFFER ? (int32_t)desc->width
+							: (int32_t)minify(desc->width, l);
+		struct gd_box box = {0, 0, 0, w, (int32_t)minify(desc->height, l), 1};
+		CHECK_EQ_U(ws->impl->transfer(ws, res, l, &box, off, to_host), 0);
+	}
+}
+
 /* Writes the whole backing, uploads `boxes`, clears, downloads and compares. */
 static void
 round_trip(struct gd_winsys *ws, const struct gd_resource_desc *desc, bool keeps_content,
@@ -78,29 +94,13 @@ round_trip(struct gd_winsys *ws, const struct gd_resource_desc *desc, bool keeps
 	uint8_t *want = malloc(size);
 	fill(want, size, (uint8_t)desc->target);
 	memcpy(res->map, want, size);
-	for (uint32_t l = 0; l <= desc->last_level; l++) {
-		uint32_t stride, layer_stride;
-		uint64_t off;
-		gd_resource_level_layout(desc, l, &stride, &layer_stride, &off);
-		int32_t w = desc->target == PIPE_BUFFER ? (int32_t)desc->width
-							: (int32_t)minify(desc->width, l);
-		struct gd_box box = {0, 0, 0, w, (int32_t)minify(desc->height, l), 1};
-		CHECK_EQ_U(ws->impl->transfer(ws, res, l, &box, off, true), 0);
-	}
+	transfer_levels(ws, res, desc, true);
 	/* An upload may still read guest memory until the host is idle (gd_winsys.h). */
 	bool busy = true;
 	CHECK_EQ_U(ws->impl->resource_busy(ws, res, true, &busy), 0);
 	CHECK(!busy, "%s: busy after waiting", what);
 	memset(res->map, 0, size);
-	for (uint32_t l = 0; l <= desc->last_level; l++) {
-		uint32_t stride, layer_stride;
-		uint64_t off;
-		gd_resource_level_layout(desc, l, &stride, &layer_stride, &off);
-		int32_t w = desc->target == PIPE_BUFFER ? (int32_t)desc->width
-							: (int32_t)minify(desc->width, l);
-		struct gd_box box = {0, 0, 0, w, (int32_t)minify(desc->height, l), 1};
-		CHECK_EQ_U(ws->impl->transfer(ws, res, l, &box, off, false), 0);
-	}
+	transfer_levels(ws, res, desc, false);
 	if (keeps_content) {
 		CHECK(memcmp(res->map, want, size) == 0, "%s: data differs after the round trip",
 		      what);
