@@ -149,6 +149,50 @@ submit_and_fence(struct gd_winsys *ws)
 	CHECK_EQ_U(ws->impl->fence_wait(ws, fence2, 2000000000ll), 0);
 }
 
+/*
+ * The same winsys under the driver's public API: a screen reads the caps, and a
+ * buffer goes up by each upload path and comes back through gd_buffer_read.
+ */
+static void
+through_driver(struct gd_winsys *ws, bool keeps_content)
+{
+	struct gd_screen *screen = NULL;
+	CHECK_RC(gd_screen_create(ws, &screen), 0);
+	if (!screen) {
+		return;
+	}
+	CHECK_EQ_U(gd_screen_caps_version(screen), 2);
+	CHECK_RC(gd_screen_status(screen), 0);
+	struct gd_context *ctx = NULL;
+	struct gd_resource *res = NULL;
+	struct gd_resource_desc desc = {
+		.target = PIPE_BUFFER,
+		.format = VIRGL_FORMAT_R8_UNORM,
+		.bind = VIRGL_BIND_VERTEX_BUFFER,
+		.width = 4096,
+	};
+	CHECK_RC(gd_context_create(screen, &ctx), 0);
+	CHECK_RC(gd_resource_create(screen, &desc, &res), 0);
+	if (ctx && res) {
+		static const enum gd_xfer_path paths[] = {GD_XFER_STAGING, GD_XFER_TRANSFER3D,
+							  GD_XFER_INLINE};
+		for (unsigned i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+			uint8_t in[4096], out[4096];
+			fill(in, sizeof(in), (uint8_t)(0x40 + i));
+			memset(out, 0, sizeof(out));
+			CHECK_RC(gd_buffer_write(ctx, res, 0, sizeof(in), in, paths[i]), 0);
+			CHECK_RC(gd_context_flush(ctx, true), 0);
+			CHECK_RC(gd_buffer_read(ctx, res, 0, sizeof(out), out), 0);
+			CHECK(!keeps_content || memcmp(in, out, sizeof(in)) == 0,
+			      "path %u: read-back differs", paths[i]);
+		}
+		CHECK_RC(gd_context_error(ctx), 0);
+	}
+	gd_resource_unref(res);
+	gd_context_destroy(ctx);
+	gd_screen_destroy(screen);
+}
+
 /* The whole sequence on an open winsys; destroys it. */
 static void
 exercise(struct gd_winsys *ws, bool keeps_content)
@@ -208,6 +252,11 @@ run_vtest_pvgpu(const char *bin, const char *backend)
 		CHECK(!strcmp(ws->impl->name, "vtest"), "name %s", ws->impl->name);
 		exercise(ws, !strcmp(backend, "gl"));
 	}
+	ws = NULL;
+	CHECK_RC(gd_winsys_vtest_create(sock, "test-driver", &ws), 0);
+	if (ws) {
+		through_driver(ws, !strcmp(backend, "gl"));
+	}
 	/* No path argument: $PVGPU_VTEST_SOCKET names the socket. */
 	setenv("PVGPU_VTEST_SOCKET", sock, 1);
 	ws = NULL;
@@ -258,6 +307,11 @@ run_vtest_virgl(const char *bin)
 	if (ws) {
 		exercise(ws, true);
 	}
+	ws = NULL;
+	CHECK_RC(gd_winsys_vtest_create(sock, "test-driver", &ws), 0);
+	if (ws) {
+		through_driver(ws, true);
+	}
 	test_stop(pid);
 	return vgp_test_result("test_winsys vtest-virgl");
 }
@@ -276,6 +330,11 @@ run_inproc(const char *backend)
 	if (ws) {
 		CHECK(!strcmp(ws->impl->name, "inproc"), "name %s", ws->impl->name);
 		exercise(ws, !strcmp(backend, "gl"));
+	}
+	ws = NULL;
+	CHECK_RC(gd_winsys_inproc_create(&o, &ws), 0);
+	if (ws) {
+		through_driver(ws, !strcmp(backend, "gl"));
 	}
 	return vgp_test_result("test_winsys inproc");
 }
