@@ -53,7 +53,9 @@ struct gd_winsys_impl {
 	/**
 	 * Copies `box` of `level` between the guest memory (starting at byte `offset`,
 	 * rows/layers at the level's tight pitch) and the host resource. Transfers
-	 * are ordered with submitted commands.
+	 * are ordered with submitted commands. A from-host transfer has filled the
+	 * guest memory when it returns; a to-host one may still be reading it (vtest,
+	 * DRM): change those bytes only after resource_busy(wait) or fence_wait.
 	 */
 	int (*transfer)(struct gd_winsys *ws, struct gd_ws_res *res, uint32_t level,
 			const struct gd_box *box, uint64_t offset, bool to_host);

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "vgp_caps.h"
+#include "vgp_sock.h"
 #include "vgp_vtest.h"
 
 #define TIMEOUT_MS 5000
@@ -78,24 +79,6 @@ connect_to(const char *path)
 	return -1;
 }
 
-static bool
-send_all(int fd, const void *data, size_t len)
-{
-	const uint8_t *p = data;
-	while (len) {
-		ssize_t w = send(fd, p, len, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR) {
-			continue;
-		}
-		if (w <= 0) {
-			return false;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return true;
-}
-
 /* Sends [len, id] followed by `n` payload dwords. */
 static bool
 send_cmd(int fd, uint32_t len, uint32_t id, const uint32_t *payload, size_t n)
@@ -109,7 +92,7 @@ send_cmd(int fd, uint32_t len, uint32_t id, const uint32_t *payload, size_t n)
 	if (n) {
 		memcpy(buf + 2, payload, n * 4);
 	}
-	return send_all(fd, buf, (n + 2) * 4);
+	return vgp_send_all(fd, buf, (n + 2) * 4);
 }
 
 static bool
@@ -305,7 +288,7 @@ create_renderer(int fd, const char *name)
 {
 	size_t len = strlen(name) + 1;
 	uint32_t hdr[2] = {(uint32_t)len, VCMD_CREATE_RENDERER};
-	return send_all(fd, hdr, sizeof(hdr)) && send_all(fd, name, len);
+	return vgp_send_all(fd, hdr, sizeof(hdr)) && vgp_send_all(fd, name, len);
 }
 
 /* The handshake Mesa 22.3 performs (virgl-wire.md §1.4), checking every reply. */
@@ -316,7 +299,7 @@ handshake(int fd, const char *name)
 	/* PING and a handle-0 busy wait back to back, as Mesa sends them. */
 	uint32_t two[] = {
 		0, VCMD_PING_PROTOCOL_VERSION, VCMD_BUSY_WAIT_SIZE, VCMD_RESOURCE_BUSY_WAIT, 0, 0};
-	CHECK(send_all(fd, two, sizeof(two)), "send PING+BUSY_WAIT");
+	CHECK(vgp_send_all(fd, two, sizeof(two)), "send PING+BUSY_WAIT");
 	uint32_t r[3];
 	CHECK(read_exact(fd, r, 8) && r[0] == 0 && r[1] == VCMD_PING_PROTOCOL_VERSION,
 	      "PING reply");
@@ -391,7 +374,7 @@ static bool
 submit(int fd, const uint32_t *cmds, uint32_t ndw)
 {
 	uint32_t hdr[2] = {ndw, VCMD_SUBMIT_CMD};
-	return send_all(fd, hdr, 8) && send_all(fd, cmds, ndw * 4u);
+	return vgp_send_all(fd, hdr, 8) && vgp_send_all(fd, cmds, ndw * 4u);
 }
 
 /* A client that has done the handshake and owns texture `res` (64x64 RGBA8). */
@@ -581,7 +564,7 @@ test_resources(void)
 		put[11 + i] = 0x11223344u + (uint32_t)i;
 	}
 	CHECK(send_cmd(c.fd, 11 + 64, VCMD_TRANSFER_PUT, put, 11), "TRANSFER_PUT hdr");
-	CHECK(send_all(c.fd, put + 11, 256), "TRANSFER_PUT data");
+	CHECK(vgp_send_all(c.fd, put + 11, 256), "TRANSFER_PUT data");
 	uint32_t get[11] = {60, 0, 16, 0, 2, 2, 0, 4, 4, 1, 64};
 	CHECK(send_cmd(c.fd, 11, VCMD_TRANSFER_GET, get, 11), "TRANSFER_GET");
 	uint8_t data[64];
@@ -609,14 +592,14 @@ static bool
 bad_truncated_header(int fd)
 {
 	uint32_t half = 6;
-	return send_all(fd, &half, 4) && shutdown(fd, SHUT_WR) == 0;
+	return vgp_send_all(fd, &half, 4) && shutdown(fd, SHUT_WR) == 0;
 }
 
 static bool
 bad_oversized_submit(int fd)
 {
 	uint32_t hdr[2] = {100000000u, VCMD_SUBMIT_CMD};
-	return send_all(fd, hdr, 8);
+	return vgp_send_all(fd, hdr, 8);
 }
 
 static bool
@@ -685,7 +668,7 @@ static bool
 bad_name_too_long(int fd)
 {
 	uint32_t hdr[2] = {5000, VCMD_CREATE_RENDERER};
-	return send_all(fd, hdr, 8);
+	return vgp_send_all(fd, hdr, 8);
 }
 
 static bool
@@ -722,7 +705,7 @@ bad_truncated_payload(int fd)
 {
 	uint32_t hdr[2] = {11, VCMD_RESOURCE_CREATE2};
 	uint32_t part[3] = {10, 2, 67};
-	return send_all(fd, hdr, 8) && send_all(fd, part, sizeof(part)) &&
+	return vgp_send_all(fd, hdr, 8) && vgp_send_all(fd, part, sizeof(part)) &&
 	       shutdown(fd, SHUT_WR) == 0;
 }
 
@@ -805,7 +788,7 @@ test_pipelined(void)
 		burst[i * 4 + 2] = 0;
 		burst[i * 4 + 3] = (uint32_t)i & 1;
 	}
-	CHECK(send_all(fd, burst, sizeof(burst)), "send burst");
+	CHECK(vgp_send_all(fd, burst, sizeof(burst)), "send burst");
 	for (int i = 0; i < 64; i++) {
 		uint32_t r[3];
 		CHECK(read_exact(fd, r, 12) && r[0] == 1 && r[1] == VCMD_RESOURCE_BUSY_WAIT,
