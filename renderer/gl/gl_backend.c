@@ -184,6 +184,11 @@ fill_caps(struct vr_backend *vbe, struct vgp_caps_v2 *caps)
 	gl_make_current(be);
 	fill_format_masks(be, caps);
 	snprintf(caps->renderer, sizeof(caps->renderer), "pvgpu (%.55s)", be->renderer);
+	/* Colour attachments of different formats in one FBO are core since GL 3.0
+	 * (ARB_framebuffer_object); without this bit Mesa reports such an FBO as
+	 * GL_FRAMEBUFFER_UNSUPPORTED. Clears and draws handle each attachment by
+	 * its own format (gl_framebuffer.c, the shader key's integer masks). */
+	caps->capability_bits |= VIRGL_CAP_FBO_MIXED_COLOR_FORMATS;
 	/* Per-render-target blend functions (glBlendFuncSeparatei) are core in GL 4.0. */
 	if (be->gl_version >= 40) {
 		caps->v1.bset |= 1u << VGP_BSET_INDEP_BLEND_FUNC;
