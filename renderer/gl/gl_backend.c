@@ -189,6 +189,10 @@ fill_caps(struct vr_backend *vbe, struct vgp_caps_v2 *caps)
 	 * GL_FRAMEBUFFER_UNSUPPORTED. Clears and draws handle each attachment by
 	 * its own format (gl_framebuffer.c, the shader key's integer masks). */
 	caps->capability_bits |= VIRGL_CAP_FBO_MIXED_COLOR_FORMATS;
+	/* Query results written into buffers on the GPU (gl_query.c). */
+	if (be->has_qbo) {
+		caps->capability_bits |= VIRGL_CAP_QBO;
+	}
 	/* Per-render-target blend functions (glBlendFuncSeparatei) are core in GL 4.0. */
 	if (be->gl_version >= 40) {
 		caps->v1.bset |= 1u << VGP_BSET_INDEP_BLEND_FUNC;
@@ -267,6 +271,7 @@ query_limits(struct gl_backend *be)
 		be->gl_version >= 40 || epoxy_has_gl_extension("GL_ARB_texture_cube_map_array");
 	be->has_stencil8 =
 		be->gl_version >= 44 || epoxy_has_gl_extension("GL_ARB_texture_stencil8");
+	be->has_qbo = be->gl_version >= 44 || epoxy_has_gl_extension("GL_ARB_query_buffer_object");
 	glGetIntegerv(GL_MAX_TEXTURE_SIZE, &be->max_texture_size);
 	glGetIntegerv(GL_MAX_3D_TEXTURE_SIZE, &be->max_3d_size);
 	glGetIntegerv(GL_MAX_CUBE_MAP_TEXTURE_SIZE, &be->max_cube_size);

@@ -173,6 +173,7 @@ struct gl_backend {
 	struct gbm_device *gbm;
 	int gl_version; /* e.g. 45 */
 	bool has_tex_storage, has_copy_image, has_cube_array, has_stencil8;
+	bool has_qbo; /* GL_QUERY_BUFFER: query results written by the GPU */
 	GLint max_texture_size, max_3d_size, max_cube_size, max_layers, max_samples;
 	GLint max_draw_buffers;
 	char renderer[128];
