@@ -605,6 +605,21 @@ test_query_buffer(struct rt *t)
 	      "QBO of a query never run: %08x, available %u", rt_u32(m + 36), rt_u32(m + 40));
 }
 
+/* Texture gather is advertised (Mesa then exposes ARB_texture_gather) with the
+ * host's offset range; TG4 itself is checked with exact texels by
+ * tests/shader/test_shader_ops.c (rows TG4*). */
+static void
+test_gather_caps(struct rt *t)
+{
+	struct vgp_caps_v2 caps;
+	vr_device_get_caps(t->dev, VIRGL_CAPSET_VIRGL2, &caps, sizeof(caps));
+	CHECK(caps.v1.max_texture_gather_components == 4, "gather components: %u",
+	      caps.v1.max_texture_gather_components);
+	CHECK(caps.min_texture_gather_offset <= -8 && caps.max_texture_gather_offset >= 7,
+	      "gather offsets: %d..%d", caps.min_texture_gather_offset,
+	      caps.max_texture_gather_offset);
+}
+
 /* TIME_ELAPSED and TIMESTAMP produce results; a render condition on an
  * occlusion query that saw nothing skips the draw (and the inverted one runs). */
 static void
@@ -734,6 +749,7 @@ main(void)
 	test_texture(&t);
 	test_queries(&t);
 	test_query_buffer(&t);
+	test_gather_caps(&t);
 	test_constants_per_draw(&t);
 	test_timer_and_condition(&t);
 	test_blend_eq_separate(&t);
