@@ -120,6 +120,11 @@ struct vr_ctx_impl {
 	bool (*begin_query)(struct vr_backend_ctx *bctx, struct vr_object *query);
 	bool (*end_query)(struct vr_backend_ctx *bctx, struct vr_object *query);
 	bool (*get_query_result)(struct vr_backend_ctx *bctx, struct vr_object *query, bool wait);
+	/**
+	 * Writes a query's result into a buffer resource (GET_QUERY_RESULT_QBO);
+	 * later transfers and draws reading that buffer see the value.
+	 */
+	bool (*get_query_result_qbo)(struct vr_backend_ctx *bctx, const struct vr_query_qbo *qbo);
 
 	void (*memory_barrier)(struct vr_backend_ctx *bctx, uint32_t flags);
 	void (*texture_barrier)(struct vr_backend_ctx *bctx, uint32_t flags);

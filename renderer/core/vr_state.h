@@ -232,6 +232,19 @@ struct vr_copy_region {
 };
 
 /*
+ * GET_QUERY_RESULT_QBO, validated: the result (or its availability) of `query`
+ * goes to bytes [offset, offset + 4 or 8) of buffer `res`, which fit in it.
+ */
+struct vr_query_qbo {
+	struct vr_object *query;
+	struct vr_resource *res;
+	uint32_t offset;
+	uint32_t result_type; /* enum pipe_query_value_type */
+	int32_t index;        /* -1: write availability (0/1), else the result index */
+	bool wait;            /* false: leave the bytes unchanged when not available */
+};
+
+/*
  * A validated transfer between a resource's GL object and guest memory. `data`
  * points at the first byte of the box in guest memory; rows are `stride` bytes
  * apart and layers/slices `layer_stride` bytes apart (both already resolved: a

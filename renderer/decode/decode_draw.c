@@ -261,16 +261,44 @@ decode_get_query_result(struct vr_ctx *ctx, const uint32_t *cmd, uint32_t len)
 	return ctx->bctx->impl->get_query_result(ctx->bctx, q, cmd[2] != 0);
 }
 
-/* Query buffer objects need cap QBO, which pvgpu does not advertise. */
+/* Query buffer objects (cap QBO, ARB_query_buffer_object). */
 bool
 decode_get_query_result_qbo(struct vr_ctx *ctx, const uint32_t *cmd, uint32_t len)
 {
-	struct vr_object *q;
-	struct vr_resource *qbo;
-	if (!decode_object(ctx, cmd[1], VIRGL_OBJECT_QUERY, false, "GET_QUERY_RESULT_QBO", &q) ||
-	    !decode_resource(ctx, cmd[2], false, "GET_QUERY_RESULT_QBO", &qbo)) {
+	struct vr_query_qbo q = {
+		.offset = cmd[VIRGL_QUERY_RESULT_QBO_OFFSET],
+		.result_type = cmd[VIRGL_QUERY_RESULT_QBO_RESULT_TYPE],
+		.index = (int32_t)cmd[VIRGL_QUERY_RESULT_QBO_INDEX],
+		.wait = cmd[VIRGL_QUERY_RESULT_QBO_WAIT] != 0,
+	};
+	if (!decode_object(ctx, cmd[VIRGL_QUERY_RESULT_QBO_HANDLE], VIRGL_OBJECT_QUERY, false,
+			   "GET_QUERY_RESULT_QBO", &q.query) ||
+	    !decode_resource(ctx, cmd[VIRGL_QUERY_RESULT_QBO_QBO_HANDLE], false,
+			     "GET_QUERY_RESULT_QBO", &q.res)) {
 		return false;
 	}
-	decode_unsupported(ctx, "GET_QUERY_RESULT_QBO");
-	return true;
+	if (q.result_type > PIPE_QUERY_TYPE_U64) {
+		vr_ctx_error(ctx, "GET_QUERY_RESULT_QBO: bad result type %u", q.result_type);
+		return false;
+	}
+	/* Only pipeline statistics have more than one result; -1 asks for availability. */
+	int32_t max_index = q.query->u.query.type == PIPE_QUERY_PIPELINE_STATISTICS
+				    ? PIPE_STAT_QUERY_COUNT - 1
+				    : 0;
+	if (q.index < -1 || q.index > max_index) {
+		vr_ctx_error(ctx, "GET_QUERY_RESULT_QBO: bad index %d", q.index);
+		return false;
+	}
+	uint32_t size = q.result_type >= PIPE_QUERY_TYPE_I64 ? 8 : 4;
+	if (q.res->desc.target != PIPE_BUFFER || q.offset > q.res->desc.width ||
+	    size > q.res->desc.width - q.offset) {
+		vr_ctx_error(ctx, "GET_QUERY_RESULT_QBO: %u bytes at %u outside buffer %u", size,
+			     q.offset, q.res->id);
+		return false;
+	}
+	if (!BCTX_SLOT(ctx, get_query_result_qbo)) {
+		decode_unsupported(ctx, "GET_QUERY_RESULT_QBO");
+		return true;
+	}
+	return ctx->bctx->impl->get_query_result_qbo(ctx->bctx, &q);
 }

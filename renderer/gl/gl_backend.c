@@ -184,6 +184,22 @@ fill_caps(struct vr_backend *vbe, struct vgp_caps_v2 *caps)
 	gl_make_current(be);
 	fill_format_masks(be, caps);
 	snprintf(caps->renderer, sizeof(caps->renderer), "pvgpu (%.55s)", be->renderer);
+	/* Colour attachments of different formats in one FBO are core since GL 3.0
+	 * (ARB_framebuffer_object); without this bit Mesa reports such an FBO as
+	 * GL_FRAMEBUFFER_UNSUPPORTED. Clears and draws handle each attachment by
+	 * its own format (gl_framebuffer.c, the shader key's integer masks). */
+	caps->capability_bits |= VIRGL_CAP_FBO_MIXED_COLOR_FORMATS;
+	/* Query results written into buffers on the GPU (gl_query.c). */
+	if (be->has_qbo) {
+		caps->capability_bits |= VIRGL_CAP_QBO;
+	}
+	/* TG4 becomes textureGather(Offset) under GL_ARB_texture_gather (component 0) or
+	 * GL_ARB_gpu_shader5 (component select): Mesa exposes ARB_texture_gather for 4. */
+	if (be->gather_components > 0) {
+		caps->v1.max_texture_gather_components = clamp_limit(4, be->gather_components);
+		caps->min_texture_gather_offset = be->gather_offset[0];
+		caps->max_texture_gather_offset = be->gather_offset[1];
+	}
 	/* Per-render-target blend functions (glBlendFuncSeparatei) are core in GL 4.0. */
 	if (be->gl_version >= 40) {
 		caps->v1.bset |= 1u << VGP_BSET_INDEP_BLEND_FUNC;
@@ -262,6 +278,12 @@ query_limits(struct gl_backend *be)
 		be->gl_version >= 40 || epoxy_has_gl_extension("GL_ARB_texture_cube_map_array");
 	be->has_stencil8 =
 		be->gl_version >= 44 || epoxy_has_gl_extension("GL_ARB_texture_stencil8");
+	be->has_qbo = be->gl_version >= 44 || epoxy_has_gl_extension("GL_ARB_query_buffer_object");
+	if (be->gl_version >= 40 || epoxy_has_gl_extension("GL_ARB_texture_gather")) {
+		glGetIntegerv(GL_MAX_PROGRAM_TEXTURE_GATHER_COMPONENTS_ARB, &be->gather_components);
+		glGetIntegerv(GL_MIN_PROGRAM_TEXTURE_GATHER_OFFSET, &be->gather_offset[0]);
+		glGetIntegerv(GL_MAX_PROGRAM_TEXTURE_GATHER_OFFSET, &be->gather_offset[1]);
+	}
 	glGetIntegerv(GL_MAX_TEXTURE_SIZE, &be->max_texture_size);
 	glGetIntegerv(GL_MAX_3D_TEXTURE_SIZE, &be->max_3d_size);
 	glGetIntegerv(GL_MAX_CUBE_MAP_TEXTURE_SIZE, &be->max_cube_size);

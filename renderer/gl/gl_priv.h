@@ -173,6 +173,9 @@ struct gl_backend {
 	struct gbm_device *gbm;
 	int gl_version; /* e.g. 45 */
 	bool has_tex_storage, has_copy_image, has_cube_array, has_stencil8;
+	bool has_qbo; /* GL_QUERY_BUFFER: query results written by the GPU */
+	/* textureGather (GL 4.0 / ARB_texture_gather): components, offset range; 0 = none */
+	GLint gather_components, gather_offset[2];
 	GLint max_texture_size, max_3d_size, max_cube_size, max_layers, max_samples;
 	GLint max_draw_buffers;
 	char renderer[128];

@@ -8,6 +8,11 @@
  * exists. The renderer runs every submit synchronously, so the result is
  * always fetched with a wait: queries are rare and the guest is about to
  * wait for them anyway.
+ *
+ * GET_QUERY_RESULT_QBO writes one value into a buffer's GL object, on the GPU
+ * through GL_QUERY_BUFFER (GL 4.4, ARB_query_buffer_object) when the query has a
+ * GL object; otherwise the value is computed here and stored with
+ * glBufferSubData. The GL buffer is what transfers and draws read, so both see it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +182,95 @@ get_query_result(struct vr_backend_ctx *bctx, struct vr_object *obj, bool wait)
 	return gl_check(c->be, "query result");
 }
 
+/* ---------------------------------------------------- query buffer objects */
+
+/* The value clamped to the result type's range, in its first 4 or 8 bytes. */
+static unsigned
+qbo_encode(uint32_t result_type, uint64_t v, uint8_t out[8])
+{
+	uint64_t max = result_type == PIPE_QUERY_TYPE_I32   ? INT32_MAX
+		       : result_type == PIPE_QUERY_TYPE_U32 ? UINT32_MAX
+		       : result_type == PIPE_QUERY_TYPE_I64 ? INT64_MAX
+							    : UINT64_MAX;
+	v = v < max ? v : max;
+	if (result_type <= PIPE_QUERY_TYPE_U32) {
+		uint32_t v32 = (uint32_t)v;
+		memcpy(out, &v32, 4);
+		return 4;
+	}
+	memcpy(out, &v, 8);
+	return 8;
+}
+
+/* GPU path: the GL writes the value (or nothing, for an unavailable result
+ * without wait) at the buffer offset bound to GL_QUERY_BUFFER. */
+static void
+qbo_write_gpu(GLuint id, GLenum pname, const struct vr_query_qbo *qq)
+{
+	void *off = (void *)(uintptr_t)qq->offset;
+	switch (qq->result_type) {
+	case PIPE_QUERY_TYPE_I32:
+		glGetQueryObjectiv(id, pname, off);
+		break;
+	case PIPE_QUERY_TYPE_U32:
+		glGetQueryObjectuiv(id, pname, off);
+		break;
+	case PIPE_QUERY_TYPE_I64:
+		glGetQueryObjecti64v(id, pname, off);
+		break;
+	default:
+		glGetQueryObjectui64v(id, pname, off);
+		break;
+	}
+}
+
+static bool
+get_query_result_qbo(struct vr_backend_ctx *bctx, const struct vr_query_qbo *qq)
+{
+	struct gl_ctx *c = gl_ctx(bctx);
+	struct gl_backend *be = c->be;
+	struct gl_query *q = qq->query->backend_priv;
+	bool availability = qq->index < 0;
+	gl_make_current(be);
+	GLuint buf = gl_buffer_get(be, qq->res);
+	if (q && q->id && q->ended && be->has_qbo) {
+		GLenum pname = availability ? GL_QUERY_RESULT_AVAILABLE
+			       : qq->wait   ? GL_QUERY_RESULT
+					    : GL_QUERY_RESULT_NO_WAIT;
+		glBindBuffer(GL_QUERY_BUFFER, buf);
+		qbo_write_gpu(q->id, pname, qq);
+		/* Unbound again: with a query buffer bound, every other
+		 * glGetQueryObject* would take its pointer as an offset. */
+		glBindBuffer(GL_QUERY_BUFFER, 0);
+		return gl_check(be, "query result to buffer");
+	}
+	/* CPU path. Queries without a GL object are answered at once: GPU_FINISHED
+	 * with 1, types we do not implement with 0. A GL query that never ended
+	 * (never issued, or still active) has no result: unavailable, 0 on wait. */
+	bool available = !q || !q->id;
+	uint64_t value = q && !q->id && qq->query->u.query.type == PIPE_QUERY_GPU_FINISHED;
+	if (q && q->id && q->ended) {
+		GLuint avail = 1;
+		if (!qq->wait || availability) {
+			glGetQueryObjectuiv(q->id, GL_QUERY_RESULT_AVAILABLE, &avail);
+		}
+		available = avail != 0;
+		if (available && !availability) {
+			glGetQueryObjectui64v(q->id, GL_QUERY_RESULT, &value);
+		}
+	}
+	if (availability) {
+		value = available;
+	} else if (!available && !qq->wait) {
+		return true; /* as GL_QUERY_RESULT_NO_WAIT: leave the bytes alone */
+	}
+	uint8_t bytes[8];
+	unsigned n = qbo_encode(qq->result_type, value, bytes);
+	glBindBuffer(GL_COPY_WRITE_BUFFER, buf);
+	glBufferSubData(GL_COPY_WRITE_BUFFER, qq->offset, n, bytes);
+	return gl_check(be, "query result to buffer");
+}
+
 /* ------------------------------------------------------ conditional render */
 
 static void
@@ -215,5 +309,6 @@ gl_query_init_ctx(struct vr_ctx_impl *impl)
 	impl->begin_query = begin_query;
 	impl->end_query = end_query;
 	impl->get_query_result = get_query_result;
+	impl->get_query_result_qbo = get_query_result_qbo;
 	impl->set_render_condition = set_render_condition;
 }

@@ -497,6 +497,15 @@ null_get_query_result(struct vr_backend_ctx *bctx, struct vr_object *q, bool wai
 	return true;
 }
 
+static bool
+null_get_query_result_qbo(struct vr_backend_ctx *bctx, const struct vr_query_qbo *q)
+{
+	null_log(nb_of(bctx),
+		 "get_query_result_qbo handle=%u res=%u offset=%u type=%u index=%d wait=%d",
+		 q->query->handle, q->res->id, q->offset, q->result_type, q->index, q->wait);
+	return true;
+}
+
 static void
 null_memory_barrier(struct vr_backend_ctx *bctx, uint32_t flags)
 {
@@ -552,6 +561,7 @@ const struct vr_ctx_impl null_ctx_impl = {
 	.begin_query = null_begin_query,
 	.end_query = null_end_query,
 	.get_query_result = null_get_query_result,
+	.get_query_result_qbo = null_get_query_result_qbo,
 	.memory_barrier = null_memory_barrier,
 	.texture_barrier = null_texture_barrier,
 	.flush = null_flush,

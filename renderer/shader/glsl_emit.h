@@ -57,6 +57,7 @@ enum glsl_ext {
 	EXT_TEXTURE_IMAGE_SAMPLES = 1u << 5,
 	EXT_STENCIL_EXPORT = 1u << 6,
 	EXT_DERIVATIVE_CONTROL = 1u << 7,
+	EXT_TEXTURE_GATHER = 1u << 8,
 };
 
 struct emit_sampler {

@@ -392,6 +392,7 @@ emit_extensions(struct emit_ctx *c, struct glsl_buf *o)
 	} exts[] = {
 		{EXT_GPU_SHADER5, "GL_ARB_gpu_shader5", "GL_EXT_gpu_shader5"},
 		{EXT_TEXTURE_QUERY_LOD, "GL_ARB_texture_query_lod", NULL},
+		{EXT_TEXTURE_GATHER, "GL_ARB_texture_gather", NULL},
 		{EXT_TEXTURE_QUERY_LEVELS, "GL_ARB_texture_query_levels", NULL},
 		{EXT_TEXTURE_CUBE_MAP_ARRAY, "GL_ARB_texture_cube_map_array",
 		 "GL_EXT_texture_cube_map_array"},

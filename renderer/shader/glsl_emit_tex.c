@@ -270,7 +270,18 @@ emit_gather(struct tex_call *t)
 	if (c->es) {
 		return emit_fail(c, in->line, "TG4 needs GLSL ES 3.10");
 	}
-	c->exts |= EXT_GPU_SHADER5;
+	/* ARB_texture_gather has textureGather(Offset) of component 0 with a
+	 * constant offset; a component select, a depth comparison or a dynamic
+	 * offset (set by emit_offset) need ARB_gpu_shader5. */
+	uint32_t comp = 0;
+	if (!t->shadow) {
+		const struct tgsi_src *cs = &in->src[1];
+		if (cs->reg.file != TGSI_FILE_IMMEDIATE || cs->reg.indirect) {
+			return emit_fail(c, in->line, "TG4 component must be an immediate");
+		}
+		comp = c->prog->imms[cs->reg.index].value[cs->swizzle[0]] & 3;
+	}
+	c->exts |= t->shadow || comp ? EXT_GPU_SHADER5 : EXT_TEXTURE_GATHER;
 	bool off = in->num_offsets > 0;
 	glsl_buf_printf(t->b, "%s(%s_s%u, ", off ? "textureGatherOffset" : "textureGather", c->sp,
 			t->unit);
@@ -286,13 +297,8 @@ emit_gather(struct tex_call *t)
 	if (off && !emit_offset(c, t->b, in, t->d->spatial)) {
 		return false;
 	}
-	if (!t->shadow) {
-		const struct tgsi_src *cs = &in->src[1];
-		if (cs->reg.file != TGSI_FILE_IMMEDIATE || cs->reg.indirect) {
-			return emit_fail(c, in->line, "TG4 component must be an immediate");
-		}
-		uint32_t comp = c->prog->imms[cs->reg.index].value[cs->swizzle[0]];
-		glsl_buf_printf(t->b, ", %d", (int)(comp & 3));
+	if (comp) {
+		glsl_buf_printf(t->b, ", %d", (int)comp);
 	}
 	glsl_buf_puts(t->b, ")");
 	return true;

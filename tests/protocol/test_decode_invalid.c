@@ -277,6 +277,27 @@ test_bind_errors(void)
 	bad("query handle 0", "handle 0");
 	vgp_enc_get_query_result_qbo(begin(), 14, 99, 0, 0, 0, 0);
 	bad("QBO 99", "unknown resource");
+	vgp_enc_get_query_result_qbo(begin(), 15, 5, 0, 0, 0, 0);
+	bad("QBO of an SO target", "not a live object");
+	vgp_enc_get_query_result_qbo(begin(), 14, 1, 0, PIPE_QUERY_TYPE_U32, 0, 0);
+	bad("QBO is a texture", "outside buffer");
+	vgp_enc_get_query_result_qbo(begin(), 14, 5, 0, PIPE_QUERY_TYPE_U64, 252, 0);
+	bad("64-bit result past the QBO end", "outside buffer");
+	vgp_enc_get_query_result_qbo(begin(), 14, 5, 0, PIPE_QUERY_TYPE_U32, 0xfffffffeu, 0);
+	bad("QBO offset wrapping", "outside buffer");
+	vgp_enc_get_query_result_qbo(begin(), 14, 5, 0, 4, 0, 0);
+	bad("QBO result type 4", "result type");
+	vgp_enc_get_query_result_qbo(begin(), 14, 5, 0, PIPE_QUERY_TYPE_U32, 0, 1);
+	bad("QBO index 1 of an occlusion query", "index");
+	vgp_enc_get_query_result_qbo(begin(), 14, 5, 0, PIPE_QUERY_TYPE_U32, 0, -2);
+	bad("QBO index -2", "index");
+	/* Pipeline statistics have 11 counters: index 10 is the last. */
+	vgp_enc_create_query(begin(), 50, PIPE_QUERY_PIPELINE_STATISTICS, 0, 0, 5);
+	vgp_enc_get_query_result_qbo(F.e, 50, 5, 0, PIPE_QUERY_TYPE_U32, 0, 10);
+	CHECK(fx_submit(&F), "QBO statistics index 10: %s", F.ctx->error);
+	fx_clear_log(&F);
+	vgp_enc_get_query_result_qbo(F.e, 50, 5, 0, PIPE_QUERY_TYPE_U32, 0, 11);
+	bad("QBO statistics index 11", "index");
 	struct vgp_enc_buffer_slot slot = {0, 16, 99};
 	vgp_enc_set_shader_buffers(begin(), 1, 0, 1, &slot);
 	bad("SSBO 99", "unknown resource");

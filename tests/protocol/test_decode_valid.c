@@ -158,8 +158,11 @@ test_shaders_and_queries(void)
 	ok("BEGIN/END_QUERY", "begin_query handle=14", "end_query handle=14");
 	vgp_enc_get_query_result(e, 14, 1);
 	ok("GET_QUERY_RESULT", "get_query_result handle=14 wait=1", NULL);
-	vgp_enc_get_query_result_qbo(e, 14, 5, 0, 0, 0, -1);
-	ok("GET_QUERY_RESULT_QBO (accepted, no slot)", NULL, NULL);
+	vgp_enc_get_query_result_qbo(e, 14, 5, 0, PIPE_QUERY_TYPE_U32, 0, -1);
+	vgp_enc_get_query_result_qbo(e, 14, 2, 1, PIPE_QUERY_TYPE_I64, 4088, 0);
+	ok("GET_QUERY_RESULT_QBO (availability; 64-bit result in the last 8 bytes)",
+	   "get_query_result_qbo handle=14 res=5 offset=0 type=1 index=-1 wait=0",
+	   "get_query_result_qbo handle=14 res=2 offset=4088 type=2 index=0 wait=1");
 	/* Mesa sends an empty vertex-elements set for attribute-less draws, and
 	 * "scaled" integer formats for glVertexAttribPointer(non-normalised ints). */
 	vgp_enc_create_vertex_elements(e, 40, 0, NULL);

@@ -185,6 +185,44 @@ test_clear_mrt(struct rt *t)
 	CHECK(rt_u32(rt_readback(t, b, 0)) == 0xff00ff00u, "cbuf1: 0x%08x", rt_u32(rt_mem(b)));
 }
 
+/* One framebuffer with unorm, float, uint and sint attachments (piglit
+ * clearbuffer-mixed-format): the caps must allow it (else Mesa reports the FBO
+ * as unsupported), and one CLEAR reads its colour union per attachment format. */
+static void
+test_clear_mixed_formats(struct rt *t)
+{
+	struct vgp_caps_v2 caps;
+	vr_device_get_caps(t->dev, VIRGL_CAPSET_VIRGL2, &caps, sizeof(caps));
+	CHECK(caps.capability_bits & VIRGL_CAP_FBO_MIXED_COLOR_FORMATS,
+	      "FBO_MIXED_COLOR_FORMATS not advertised: 0x%08x", caps.capability_bits);
+	static const uint32_t fmts[4] = {VIRGL_FORMAT_R8G8B8A8_UNORM, VIRGL_FORMAT_R32_FLOAT,
+					 VIRGL_FORMAT_R32G32B32A32_UINT, VIRGL_FORMAT_R16G16_SINT};
+	struct vr_resource *res[4];
+	uint32_t surf[4];
+	for (int i = 0; i < 4; i++) {
+		res[i] = tex2d(t, fmts[i], 4, 4, 0xa);
+		surf[i] = rt_surface(t, res[i], fmts[i], 0, 0, 0);
+	}
+	vgp_enc_set_framebuffer_state(t->enc, 4, 0, surf);
+	const float f[4] = {0.5f, 0.25f, 1.0f, 1.0f};
+	vgp_enc_clear(t->enc, 0xfu * PIPE_CLEAR_COLOR0, f, 0, 0);
+	/* Then buffers 2 and 3 alone with integer values, like glClearBufferiv. */
+	const uint32_t raw[4] = {7, (uint32_t)-3, 0x12345678, 1};
+	clear_raw(t, (PIPE_CLEAR_COLOR0 << 2) | (PIPE_CLEAR_COLOR0 << 3), raw, 0, 0);
+	RT_SUBMIT(t);
+	const uint8_t *p = rt_readback(t, res[0], 0) + 4 * 15;
+	CHECK(near(p[0], 128, 1) && near(p[1], 64, 1) && p[2] == 255 && p[3] == 255,
+	      "mixed fb, RGBA8: %u %u %u %u", p[0], p[1], p[2], p[3]);
+	p = rt_readback(t, res[1], 0) + 4 * 5;
+	CHECK(rt_f32(p) == 0.5f, "mixed fb, R32F: %f", rt_f32(p));
+	p = rt_readback(t, res[2], 0) + 16 * 6;
+	CHECK(memcmp(p, raw, 16) == 0, "mixed fb, RGBA32UI: %u %u", rt_u32(p), rt_u32(p + 4));
+	p = rt_readback(t, res[3], 0) + 4 * 9;
+	int16_t si[2];
+	memcpy(si, p, 4);
+	CHECK(si[0] == 7 && si[1] == -3, "mixed fb, RG16I: %d %d", si[0], si[1]);
+}
+
 /* Each sub-context has its own framebuffer; switching applies the right one,
  * and destroying a sub-context with bound surfaces releases them. */
 static void
@@ -406,6 +444,7 @@ main(void)
 	test_clear_srgb(&t);
 	test_clear_depth_stencil(&t);
 	test_clear_mrt(&t);
+	test_clear_mixed_formats(&t);
 	test_sub_contexts(&t);
 	test_blit_scaled_mirrored(&t);
 	test_blit_convert_and_masks(&t);

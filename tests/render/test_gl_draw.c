@@ -555,6 +555,71 @@ test_queries(struct rt *t)
 	(void)tg;
 }
 
+/* GET_QUERY_RESULT_QBO writes results into a buffer's host copy, which a
+ * read-back then returns: 32/64-bit values, availability, the NO_WAIT rule
+ * (an unavailable result leaves the bytes alone) and queries without a GL object. */
+static void
+test_query_buffer(struct rt *t)
+{
+	struct vgp_caps_v2 caps;
+	vr_device_get_caps(t->dev, VIRGL_CAPSET_VIRGL2, &caps, sizeof(caps));
+	CHECK(caps.capability_bits & VIRGL_CAP_QBO, "QBO cap not advertised on a GL 4.4+ host");
+	begin(t, false, black);
+	uint8_t init[48];
+	memset(init, 0xcc, sizeof(init));
+	struct vr_resource *qres = buffer(t, NULL, 64), *qbo = buffer(t, init, sizeof(init));
+	uint32_t occ = handle(t), fin = handle(t), idle = handle(t);
+	vgp_enc_create_query(t->enc, occ, PIPE_QUERY_OCCLUSION_COUNTER, 0, 0, qres->id);
+	vgp_enc_create_query(t->enc, fin, PIPE_QUERY_GPU_FINISHED, 0, 32, qres->id);
+	vgp_enc_create_query(t->enc, idle, PIPE_QUERY_OCCLUSION_COUNTER, 0, 32, qres->id);
+	bind_program(t, sh.vs_pos, sh.fs_const);
+	set_color(t, 1, 1, 1, 1);
+	positions2f(t, upper_ccw, 4);
+	vgp_enc_begin_query(t->enc, occ);
+	vgp_enc_draw_vbo(t->enc, 0, 4, PIPE_PRIM_TRIANGLE_STRIP, false);
+	vgp_enc_end_query(t->enc, occ);
+	vgp_enc_end_query(t->enc, fin);
+	vgp_enc_get_query_result_qbo(t->enc, occ, qbo->id, 1, PIPE_QUERY_TYPE_U32, 0, 0);
+	vgp_enc_get_query_result_qbo(t->enc, occ, qbo->id, 1, PIPE_QUERY_TYPE_I64, 8, 0);
+	vgp_enc_get_query_result_qbo(t->enc, occ, qbo->id, 0, PIPE_QUERY_TYPE_U32, 16, -1);
+	vgp_enc_get_query_result_qbo(t->enc, occ, qbo->id, 0, PIPE_QUERY_TYPE_U64, 24, 0);
+	vgp_enc_get_query_result_qbo(t->enc, fin, qbo->id, 0, PIPE_QUERY_TYPE_I32, 32, 0);
+	/* Never begun: not available, so NO_WAIT leaves 0xcccccccc at 36. */
+	vgp_enc_get_query_result_qbo(t->enc, idle, qbo->id, 0, PIPE_QUERY_TYPE_U32, 36, 0);
+	vgp_enc_get_query_result_qbo(t->enc, idle, qbo->id, 0, PIPE_QUERY_TYPE_U32, 40, -1);
+	RT_SUBMIT(t);
+	memset(rt_mem(qbo), 0, sizeof(init));
+	rt_xfer(t, qbo, 0, rt_box(0, 0, 0, sizeof(init), 1, 1), 0, 0, 0, false);
+	const uint8_t *m = rt_mem(qbo);
+	uint64_t r64, u64;
+	memcpy(&r64, m + 8, 8);
+	memcpy(&u64, m + 24, 8);
+	CHECK(rt_u32(m) == W * H / 2 && rt_u32(m + 4) == 0xccccccccu,
+	      "QBO u32 result: %u, next %08x", rt_u32(m), rt_u32(m + 4));
+	CHECK(r64 == W * H / 2 && u64 == W * H / 2, "QBO 64-bit results: %llu %llu",
+	      (unsigned long long)r64, (unsigned long long)u64);
+	CHECK(rt_u32(m + 16) == 1 && rt_u32(m + 20) == 0xccccccccu, "QBO availability: %u %08x",
+	      rt_u32(m + 16), rt_u32(m + 20));
+	CHECK(rt_u32(m + 32) == 1, "QBO GPU_FINISHED: %u", rt_u32(m + 32));
+	CHECK(rt_u32(m + 36) == 0xccccccccu && rt_u32(m + 40) == 0 && rt_u32(m + 44) == 0xccccccccu,
+	      "QBO of a query never run: %08x, available %u", rt_u32(m + 36), rt_u32(m + 40));
+}
+
+/* Texture gather is advertised (Mesa then exposes ARB_texture_gather) with the
+ * host's offset range; TG4 itself is checked with exact texels by
+ * tests/shader/test_shader_ops.c (rows TG4*). */
+static void
+test_gather_caps(struct rt *t)
+{
+	struct vgp_caps_v2 caps;
+	vr_device_get_caps(t->dev, VIRGL_CAPSET_VIRGL2, &caps, sizeof(caps));
+	CHECK(caps.v1.max_texture_gather_components == 4, "gather components: %u",
+	      caps.v1.max_texture_gather_components);
+	CHECK(caps.min_texture_gather_offset <= -8 && caps.max_texture_gather_offset >= 7,
+	      "gather offsets: %d..%d", caps.min_texture_gather_offset,
+	      caps.max_texture_gather_offset);
+}
+
 /* TIME_ELAPSED and TIMESTAMP produce results; a render condition on an
  * occlusion query that saw nothing skips the draw (and the inverted one runs). */
 static void
@@ -683,6 +748,8 @@ main(void)
 	test_scissor(&t);
 	test_texture(&t);
 	test_queries(&t);
+	test_query_buffer(&t);
+	test_gather_caps(&t);
 	test_constants_per_draw(&t);
 	test_timer_and_condition(&t);
 	test_blend_eq_separate(&t);

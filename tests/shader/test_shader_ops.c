@@ -365,6 +365,43 @@ cpu_tex_offset(const struct opin *in, uint32_t out[4])
 	texel(0, (int)floor(in->u * TEX_SIZE) + 1, (int)floor(in->t * TEX_SIZE) - 1, out);
 }
 
+/*
+ * TG4 at (u + a.x, t + a.y) plus texel offset (ox, oy): GL's 2x2 footprint with
+ * (i0, j0) = floor(coord * size - 0.5), returned as (i0,j1), (i1,j1), (i1,j0),
+ * (i0,j0); clamp to edge. set_gather nudges the pixel-centre coordinate so that
+ * floor() is not taken of an exact integer.
+ */
+static void
+gather(const struct opin *in, unsigned comp, int ox, int oy, uint32_t out[4])
+{
+	static const int di[4] = {0, 1, 1, 0}, dj[4] = {1, 1, 0, 0};
+	int i0 = (int)floor((in->u + A(0)) * TEX_SIZE - 0.5) + ox;
+	int j0 = (int)floor((in->t + A(1)) * TEX_SIZE - 0.5) + oy;
+	for (int k = 0; k < 4; k++) {
+		uint32_t t[4];
+		texel(0, i0 + di[k], j0 + dj[k], t);
+		out[k] = t[comp];
+	}
+}
+
+static void
+cpu_tg4_x(const struct opin *in, uint32_t out[4])
+{
+	gather(in, 0, 0, 0, out);
+}
+
+static void
+cpu_tg4_y(const struct opin *in, uint32_t out[4])
+{
+	gather(in, 1, 0, 0, out);
+}
+
+static void
+cpu_tg4_offset(const struct opin *in, uint32_t out[4])
+{
+	gather(in, 0, 1, -1, out);
+}
+
 /* TXF with texel offset (1, -1); the inputs keep the result inside the level. */
 static void
 cpu_txf_offset(const struct opin *in, uint32_t out[4])
@@ -659,6 +696,8 @@ static const struct input_set set_txf = {4,
 static const struct input_set set_txq = {
 	3, {{{V4(0, 0, 0, 0)}}, {{V4(1, 0, 0, 0)}}, {{V4(2, 0, 0, 0)}}}};
 static const struct input_set set_one = {1, {{{V4(0, 0, 0, 0)}}}};
+/* TG4: (0.03, 0.03) added to the texture coordinate */
+static const struct input_set set_gather = {1, {{{V4(0x3cf5c28f, 0x3cf5c28f, 0, 0)}}}};
 /* TXF + offset (1, -1): (x, y, -, level) with (x + 1, y - 1) inside the level */
 static const struct input_set set_txf_off = {4,
 					     {
@@ -849,6 +888,13 @@ static const struct row rows[] = {
 	 "TEX TEMP[0], IN[0].xyyy, SAMP[0], 2D, IMM[3].xyz"},
 	{"TXF offset", K_FLOAT, M_TEX, &set_txf_off, cpu_txf_offset,
 	 "TXF TEMP[0], %A, SAMP[0], 2D, IMM[3].xyz"},
+	{"TG4", K_FLOAT, M_TEX, &set_gather, cpu_tg4_x,
+	 "ADD TEMP[1].xy, IN[0].xyyy, %A.xyyy\nTG4 TEMP[0], TEMP[1], IMM[0].xxxx, SAMP[0], 2D"},
+	{"TG4 component 1", K_FLOAT, M_TEX, &set_gather, cpu_tg4_y,
+	 "ADD TEMP[1].xy, IN[0].xyyy, %A.xyyy\nTG4 TEMP[0], TEMP[1], IMM[0].yyyy, SAMP[0], 2D"},
+	{"TG4 offset", K_FLOAT, M_TEX, &set_gather, cpu_tg4_offset,
+	 "ADD TEMP[1].xy, IN[0].xyyy, %A.xyyy\n"
+	 "TG4 TEMP[0], TEMP[1], IMM[0].xxxx, SAMP[0], 2D, IMM[3].xyz"},
 	{"TEX SHADOW2D", K_FLOAT, M_TEX, &set_shadow, cpu_shadow,
 	 "MOV TEMP[1].xy, IN[0].xyyy\nMOV TEMP[1].zw, %A.xxxx\nTEX TEMP[0], TEMP[1], SAMP[0], "
 	 "SHADOW2D",

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "vgp_caps.h"
+#include "vgp_gallium.h"
 #include "vgp_test.h"
 #include "vgp_virgl_cmd.h"
 #include "vgp_vtest.h"
@@ -49,5 +50,13 @@ main(void)
 	CHECK_EQ_U(VIRGL_MAX_COMMANDS, 62);
 	CHECK_EQ_U(VCMD_RES_CREATE2_SIZE, 11);
 	CHECK_EQ_U(VCMD_TRANSFER2_HDR_SIZE, 10);
+	/* Query types in virgl's wire order (Mesa's virgl driver remaps its own enum). */
+	CHECK_EQ_U(PIPE_QUERY_TIMESTAMP, 2);
+	CHECK_EQ_U(PIPE_QUERY_TIME_ELAPSED, 4);
+	CHECK_EQ_U(PIPE_QUERY_PRIMITIVES_GENERATED, 5);
+	CHECK_EQ_U(PIPE_QUERY_PRIMITIVES_EMITTED, 6);
+	CHECK_EQ_U(PIPE_QUERY_GPU_FINISHED, 9);
+	CHECK_EQ_U(PIPE_QUERY_PIPELINE_STATISTICS, 10);
+	CHECK_EQ_U(PIPE_QUERY_OCCLUSION_PREDICATE_CONSERVATIVE, 11);
 	return vgp_test_result("test_structs");
 }
