@@ -5,6 +5,7 @@
 
 #include "gd_priv.h"
 #include "vgp_virgl_format.h"
+#include "vr_format.h"
 
 int
 gd_screen_create(struct gd_winsys *ws, struct gd_screen **out)
@@ -80,16 +81,27 @@ gd_screen_format_supported(const struct gd_screen *screen, uint32_t format, uint
 {
 	const struct vgp_caps_v1 *v1 = &screen->caps.v1;
 	const uint32_t bits = sizeof(v1->sampler.bitmask) * 8;
-	if ((bind & VIRGL_BIND_SAMPLER_VIEW) && !bit_set(v1->sampler.bitmask, bits, format)) {
+	const struct vr_format_info *fi = vr_format_get(format);
+	if (!fi) {
+		return false;
+	}
+	bool sampler = bit_set(v1->sampler.bitmask, bits, format);
+	if ((bind & VIRGL_BIND_SAMPLER_VIEW) && !sampler) {
 		return false;
 	}
 	if ((bind & VIRGL_BIND_RENDER_TARGET) && !bit_set(v1->render.bitmask, bits, format)) {
 		return false;
 	}
-	if ((bind & VIRGL_BIND_DEPTH_STENCIL) && !bit_set(v1->depthstencil.bitmask, bits, format)) {
+	/* Hosts leave the depth-stencil mask empty (virgl-wire.md 3.2): like Mesa, take a
+	 * depth/stencil format the host can sample as one it can also render to. */
+	if ((bind & VIRGL_BIND_DEPTH_STENCIL) &&
+	    (!vr_format_is_depth_or_stencil(fi) ||
+	     !(sampler || bit_set(v1->depthstencil.bitmask, bits, format)))) {
 		return false;
 	}
-	if ((bind & VIRGL_BIND_VERTEX_BUFFER) && !bit_set(v1->vertexbuffer.bitmask, bits, format)) {
+	/* The vertex mask only lists formats beyond the always-supported ones. */
+	if ((bind & VIRGL_BIND_VERTEX_BUFFER) && format == VIRGL_FORMAT_R11G11B10_FLOAT &&
+	    !bit_set(v1->vertexbuffer.bitmask, bits, format)) {
 		return false;
 	}
 	return true;
