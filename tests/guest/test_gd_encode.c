@@ -37,6 +37,7 @@ struct fake_ws {
 	size_t nlog, cap;
 	uint32_t submits, transfers;
 	bool fail_submit;
+	int create_error; /* resource_create fails with this when set */
 };
 
 static void
@@ -59,6 +60,9 @@ fake_resource_create(struct gd_winsys *ws, const struct gd_resource_desc *d, siz
 		     struct gd_ws_res **out)
 {
 	struct fake_ws *f = (struct fake_ws *)ws;
+	if (f->create_error) {
+		return f->create_error;
+	}
 	struct fake_res *r = calloc(1, sizeof(*r));
 	r->base.handle = f->next_handle++;
 	r->base.backing_size = size;
@@ -629,6 +633,35 @@ test_errors(void)
 	}
 }
 
+/* Exhausted host or transport resources come back as error codes, and the
+ * screen stays usable where the host allows it. */
+static void
+test_exhaustion(void)
+{
+	struct gd_resource *res = NULL;
+	W->create_error = -ENOSPC;
+	CHECK_EQ_U(gd_resource_create(
+			   S, &(struct gd_resource_desc){.target = PIPE_BUFFER, .width = 64}, &res),
+		   -ENOSPC);
+	CHECK(res == NULL, "resource returned on failure");
+	W->create_error = 0;
+
+	/* A fresh connection: the host keeps at most 64 sub-contexts per context. */
+	struct fake_ws *f = fake_create();
+	struct gd_screen *s = NULL;
+	CHECK_EQ_U(gd_screen_create(&f->base, &s), 0);
+	struct gd_context *ctxs[80] = {NULL};
+	int r = 0, made = 0;
+	while (made < 80 && (r = gd_context_create(s, &ctxs[made])) == 0) {
+		made++;
+	}
+	CHECK(made == 64 && r == -EPROTO, "%d contexts, then %d", made, r);
+	for (int i = 0; i < made; i++) {
+		gd_context_destroy(ctxs[i]);
+	}
+	gd_screen_destroy(s);
+}
+
 /* The transport going away: -ENOTCONN, sticky, no crash. Runs last. */
 static void
 test_disconnect(void)
@@ -663,6 +696,7 @@ main(void)
 	test_shaders();
 	test_uploads();
 	test_queries();
+	test_exhaustion();
 	test_errors();
 	test_disconnect();
 	gd_context_destroy(C);
