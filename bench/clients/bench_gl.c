@@ -152,6 +152,19 @@ bench_check(const struct bench_gl *g, const char *what)
 	return false;
 }
 
+/* Prints the info log of a shader or program that failed to compile or link. */
+static void
+print_log(GLuint obj, bool program)
+{
+	char log[1024] = "";
+	if (program) {
+		glGetProgramInfoLog(obj, sizeof(log), NULL, log);
+	} else {
+		glGetShaderInfoLog(obj, sizeof(log), NULL, log);
+	}
+	fprintf(stderr, "%s failed: %s\n", program ? "program link" : "shader compile", log);
+}
+
 static GLuint
 compile(GLenum type, const char *src)
 {
@@ -161,9 +174,7 @@ compile(GLenum type, const char *src)
 	GLint ok = 0;
 	glGetShaderiv(sh, GL_COMPILE_STATUS, &ok);
 	if (!ok) {
-		char log[1024] = "";
-		glGetShaderInfoLog(sh, sizeof(log), NULL, log);
-		fprintf(stderr, "shader compile failed: %s\n", log);
+		print_log(sh, false);
 		glDeleteShader(sh);
 		return 0;
 	}
@@ -189,9 +200,7 @@ bench_program(const char *vs, const char *fs)
 	GLint ok = 0;
 	glGetProgramiv(p, GL_LINK_STATUS, &ok);
 	if (!ok) {
-		char log[1024] = "";
-		glGetProgramInfoLog(p, sizeof(log), NULL, log);
-		fprintf(stderr, "program link failed: %s\n", log);
+		print_log(p, true);
 		glDeleteProgram(p);
 		return 0;
 	}
@@ -251,4 +260,19 @@ bench_triangle_vao(void)
 	glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, NULL);
 	glEnableVertexAttribArray(0);
 	return vao;
+}
+
+int
+bench_run_rate(struct bench_gl *g, const struct bench_rate *rate,
+	       bool (*frame)(struct bench_gl *g, void *data), void *data)
+{
+	double secs = 0;
+	long frames = bench_run_frames(g, frame, data, 3, &secs);
+	if (frames < 0) {
+		return 1;
+	}
+	bench_result(g, rate->name, (double)frames * rate->per_frame / secs, rate->unit, frames,
+		     secs, rate->extra);
+	bench_gl_finish(g);
+	return 0;
 }

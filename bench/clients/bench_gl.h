@@ -74,4 +74,20 @@ void bench_result(const struct bench_gl *g, const char *name, double value, cons
 long bench_run_frames(struct bench_gl *g, bool (*frame)(struct bench_gl *g, void *data), void *data,
 		      long min_frames, double *elapsed);
 
+/** What a rate benchmark measures: `per_frame` units of `unit` in every frame. */
+struct bench_rate {
+	const char *name;  /* RESULT name */
+	const char *unit;  /* e.g. "draws/s" */
+	double per_frame;  /* units done by one frame */
+	const char *extra; /* "k=v ..." for the RESULT line, or NULL */
+};
+
+/**
+ * The common end of a rate benchmark's main(): runs `frame` timed (at least 3
+ * frames), prints the RESULT line (value = frames * per_frame / seconds), closes
+ * the window. Returns the process exit status.
+ */
+int bench_run_rate(struct bench_gl *g, const struct bench_rate *rate,
+		   bool (*frame)(struct bench_gl *g, void *data), void *data);
+
 #endif /* BENCH_GL_H */

@@ -53,15 +53,8 @@ main(int argc, char **argv)
 	glUseProgram(prog);
 	d.offset_loc = glGetUniformLocation(prog, "offset");
 	bench_triangle_vao();
-	double secs = 0;
-	long frames = bench_run_frames(&g, frame, &d, 3, &secs);
-	if (frames < 0) {
-		return 1;
-	}
 	char extra[64];
 	snprintf(extra, sizeof(extra), "draws_per_frame=%d", d.per_frame);
-	bench_result(&g, "draws", (double)frames * d.per_frame / secs, "draws/s", frames, secs,
-		     extra);
-	bench_gl_finish(&g);
-	return 0;
+	struct bench_rate rate = {"draws", "draws/s", d.per_frame, extra};
+	return bench_run_rate(&g, &rate, frame, &d);
 }

@@ -59,13 +59,7 @@ main(int argc, char **argv)
 	static struct res r;
 	memset(r.texels, 0x7f, sizeof(r.texels));
 	memset(r.bytes, 0x3c, sizeof(r.bytes));
-	double secs = 0;
-	long frames = bench_run_frames(&g, frame, &r, 3, &secs);
-	if (frames < 0) {
-		return 1;
-	}
-	bench_result(&g, "resources", (double)frames * 2 * PER_FRAME / secs, "resources/s", frames,
-		     secs, "textures_per_frame=50 buffers_per_frame=50");
-	bench_gl_finish(&g);
-	return 0;
+	struct bench_rate rate = {"resources", "resources/s", 2 * PER_FRAME,
+				  "textures_per_frame=50 buffers_per_frame=50"};
+	return bench_run_rate(&g, &rate, frame, &r);
 }

@@ -50,13 +50,6 @@ main(int argc, char **argv)
 	}
 	bench_triangle_vao();
 	struct shaders s = {0};
-	double secs = 0;
-	long frames = bench_run_frames(&g, frame, &s, 3, &secs);
-	if (frames < 0) {
-		return 1;
-	}
-	bench_result(&g, "shaders", (double)frames * PER_FRAME / secs, "programs/s", frames, secs,
-		     "programs_per_frame=10");
-	bench_gl_finish(&g);
-	return 0;
+	struct bench_rate rate = {"shaders", "programs/s", PER_FRAME, "programs_per_frame=10"};
+	return bench_run_rate(&g, &rate, frame, &s);
 }

@@ -71,16 +71,9 @@ main(int argc, char **argv)
 	}
 	glEnable(GL_DEPTH_TEST);
 	bench_triangle_vao();
-	double secs = 0;
-	long frames = bench_run_frames(&g, frame, &s, 3, &secs);
-	if (frames < 0) {
-		return 1;
-	}
 	char extra[80];
 	snprintf(extra, sizeof(extra), "draws_per_frame=%d changes_per_draw=%d", DRAWS_PER_FRAME,
 		 CHANGES_PER_DRAW);
-	bench_result(&g, "state", (double)frames * DRAWS_PER_FRAME * CHANGES_PER_DRAW / secs,
-		     "changes/s", frames, secs, extra);
-	bench_gl_finish(&g);
-	return 0;
+	struct bench_rate rate = {"state", "changes/s", DRAWS_PER_FRAME * CHANGES_PER_DRAW, extra};
+	return bench_run_rate(&g, &rate, frame, &s);
 }
