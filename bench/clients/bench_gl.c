@@ -276,3 +276,11 @@ bench_run_rate(struct bench_gl *g, const struct bench_rate *rate,
 	bench_gl_finish(g);
 	return 0;
 }
+
+void
+bench_draw_cell(GLint offset_loc, int i)
+{
+	glUniform2f(offset_loc, (float)(i % 20) / 10.0f - 1.0f,
+		    (float)(i / 20 % 20) / 10.0f - 1.0f);
+	glDrawArrays(GL_TRIANGLES, 0, 3);
+}

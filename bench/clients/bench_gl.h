@@ -60,6 +60,9 @@ GLuint bench_program(const char *vs, const char *fs);
 /** Binds (and returns) a VAO with one small triangle at attribute 0. */
 GLuint bench_triangle_vao(void);
 
+/** Draws the small triangle as the i-th cell of a 20x20 grid (sets `offset_loc`). */
+void bench_draw_cell(GLint offset_loc, int i);
+
 /** Prints one RESULT line; `extra` ("k=v k=v" or NULL) is appended. */
 void bench_result(const struct bench_gl *g, const char *name, double value, const char *unit,
 		  long frames, double seconds, const char *extra);

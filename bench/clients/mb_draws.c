@@ -20,9 +20,7 @@ frame(struct bench_gl *g, void *data)
 	struct draws *d = data;
 	glClear(GL_COLOR_BUFFER_BIT);
 	for (int i = 0; i < d->per_frame; i++) {
-		glUniform2f(d->offset_loc, (float)(i % 32) / 16.0f - 1.0f,
-			    (float)(i / 32 % 32) / 16.0f - 1.0f);
-		glDrawArrays(GL_TRIANGLES, 0, 3);
+		bench_draw_cell(d->offset_loc, i);
 	}
 	return true;
 }

@@ -31,9 +31,7 @@ frame(struct bench_gl *g, void *data)
 		glDepthFunc((i & 4) ? GL_LEQUAL : GL_ALWAYS);
 		glBindTexture(GL_TEXTURE_2D, s->tex[i & 1]);
 		glUniform4f(s->color_loc, (float)(i % 7) / 7.0f, 0.5f, 0.25f, 0.75f);
-		glUniform2f(s->offset_loc, (float)(i % 20) / 10.0f - 1.0f,
-			    (float)(i / 20 % 20) / 10.0f - 1.0f);
-		glDrawArrays(GL_TRIANGLES, 0, 3);
+		bench_draw_cell(s->offset_loc, i);
 	}
 	return true;
 }
