@@ -900,7 +900,7 @@ test_stats_file(void)
 	uint32_t rc[10] = {2, TARGET_2D, FMT_R8G8B8A8_UNORM, BIND_RT_SAMPLER, 8, 8, 1, 0, 0, 0};
 	CHECK(send_cmd(fd, 10, VCMD_RESOURCE_CREATE, rc, 10), "RESOURCE_CREATE");
 	uint32_t put[11 + 64] = {2, 0, 32, 0, 0, 0, 0, 8, 8, 1, 256};
-	CHECK(send_cmd(fd, 11 + 64, VCMD_TRANSFER_PUT, put, 11) && send_all(fd, put + 11, 256),
+	CHECK(send_cmd(fd, 11 + 64, VCMD_TRANSFER_PUT, put, 11) && vgp_send_all(fd, put + 11, 256),
 	      "TRANSFER_PUT");
 	uint32_t get[11] = {2, 0, 16, 0, 0, 0, 0, 4, 4, 1, 64};
 	CHECK(send_cmd(fd, 11, VCMD_TRANSFER_GET, get, 11), "TRANSFER_GET");
