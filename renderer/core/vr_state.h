@@ -202,7 +202,8 @@ struct vr_draw_info {
 	bool primitive_restart;
 	uint32_t restart_index;
 	uint32_t min_index, max_index;
-	uint32_t count_from_so;
+	uint32_t count_from_so;            /* raw handle, 0 = none */
+	struct vr_object *so_count_target; /* its STREAMOUT_TARGET (not referenced) or NULL */
 	uint32_t vertices_per_patch;
 	uint32_t drawid;
 	struct vr_resource *indirect;
