@@ -69,11 +69,6 @@ decode_draw_vbo(struct vr_ctx *ctx, const uint32_t *cmd, uint32_t len)
 		vr_ctx_error(ctx, "DRAW_VBO: bad primitive mode %u", d.mode);
 		return false;
 	}
-	/* Draw auto: the vertex count comes from what a streamout target holds. */
-	if (!decode_object(ctx, d.count_from_so, VIRGL_OBJECT_STREAMOUT_TARGET, true,
-			   "DRAW_VBO count_from_so", &d.so_count_target)) {
-		return false;
-	}
 	if (len >= VIRGL_DRAW_VBO_SIZE_TESS) {
 		d.vertices_per_patch = cmd[VIRGL_DRAW_VBO_VERTICES_PER_PATCH];
 		d.drawid = cmd[VIRGL_DRAW_VBO_DRAWID];

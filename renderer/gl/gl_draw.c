@@ -520,10 +520,10 @@ gl_draw_vbo(struct vr_backend_ctx *bctx, const struct vr_draw_info *d)
 	struct gl_backend *be = c->be;
 	struct gl_sub *s = c->cur;
 	struct vr_draw_info auto_draw;
-	if (d->so_count_target) {
+	if (d->count_from_so && s) {
 		/* Draw auto: what the target holds, as a non-indexed draw from 0. */
 		auto_draw = *d;
-		auto_draw.count = gl_so_target_vertices(d->so_count_target);
+		auto_draw.count = gl_so_target_vertices(s->so_last_target);
 		auto_draw.start = 0;
 		auto_draw.indexed = false;
 		d = &auto_draw;

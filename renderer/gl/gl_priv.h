@@ -348,6 +348,7 @@ struct gl_sub {
 	uint64_t clip_gen;       /* const_gen generation of clip_planes; 0 = never set (zeros) */
 	struct gl_program *prog; /* program of the last draw (valid unless GL_DIRTY_PROG) */
 	struct vr_object *so_targets[VR_SHADER_SO_BUFFERS]; /* referenced STREAMOUT_TARGETs */
+	struct vr_object *so_last_target; /* first target of the last non-empty set (draw auto) */
 };
 
 /** Points *slot at obj, taking a reference on obj and dropping the old one. */
@@ -459,7 +460,7 @@ struct gl_so_draw {
 };
 bool gl_so_target_create(struct gl_ctx *c, struct vr_object *obj);
 void gl_so_target_destroy(struct gl_ctx *c, struct vr_object *obj);
-/** Vertices a target holds, for draw auto (count_from_so). */
+/** Vertices a target holds, for draw auto (count_from_so); 0 for NULL. */
 uint32_t gl_so_target_vertices(const struct vr_object *obj);
 void gl_set_streamout_targets(struct vr_backend_ctx *bctx, uint32_t append_mask, uint32_t count,
 			      struct vr_object *const *targets);

@@ -1,15 +1,16 @@
 /*
  * pvgpu — stream output (transform feedback).
  *
- * Gallium keeps, per streamout target, how many bytes were written since it
- * was last bound without its append bit; GL only keeps offsets inside one
- * Begin/End. So every capturing draw is its own Begin/End on ranges bound at
- * `target offset + filled`, and `filled` advances by what the draw wrote:
- * computed from the draw (primitives that fit in every buffer, which is what
- * GL writes: a primitive that does not fit is dropped, and all of a draw's
- * primitives have one size), or, when a geometry shader or primitive restart
- * makes the count unknown, read back from a PRIMITIVES_WRITTEN query.
- * Draw auto (count_from_so) draws `filled / vertex size` vertices.
+ * Gallium keeps, per streamout target, how many bytes were written into it;
+ * GL only keeps offsets inside one Begin/End. So every capturing draw is its own Begin/End on
+ * ranges bound at `target offset + filled`, and `filled` advances by what the draw wrote: computed
+ * from the draw (primitives that fit in every buffer, which is what GL writes: a primitive that
+ * does not fit is dropped, and all of a draw's primitives have one size), or, when a geometry
+ * shader or primitive restart makes the count unknown, read back from a PRIMITIVES_WRITTEN query.
+ * Draw auto (count_from_so, which only flags it: Mesa sends the target's size)
+ * draws `filled / vertex size` vertices of the first target of the last
+ * non-empty SET_STREAMOUT_TARGETS, the one Mesa's transform feedback object
+ * recorded into (targets are unbound before the draw).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@
 
 /* backend_priv of a STREAMOUT_TARGET object. */
 struct gl_so_target {
-	uint32_t filled;       /* bytes written since the last non-append bind */
+	uint32_t filled;       /* bytes written since creation */
 	uint32_t vertex_bytes; /* vertex record size of the last capture, 0 = none */
 };
 
@@ -42,7 +43,7 @@ gl_so_target_destroy(struct gl_ctx *c, struct vr_object *obj)
 uint32_t
 gl_so_target_vertices(const struct vr_object *obj)
 {
-	const struct gl_so_target *t = obj->backend_priv;
+	const struct gl_so_target *t = obj ? obj->backend_priv : NULL;
 	return t && t->vertex_bytes ? t->filled / t->vertex_bytes : 0;
 }
 
@@ -63,13 +64,22 @@ gl_set_streamout_targets(struct vr_backend_ctx *bctx, uint32_t append_mask, uint
 			return;
 		}
 	}
+	/*
+	 * append_mask is not usable: Mesa's virgl driver always sends 0, also when
+	 * glResumeTransformFeedback rebinds the same targets. What it does instead
+	 * is create new target objects at each glBeginTransformFeedback (the old ones
+	 * become the draw-auto source), so a target continues where it left off and
+	 * a new one starts at its offset -- the behaviour virglrenderer has too.
+	 */
+	(void)append_mask;
 	for (uint32_t i = 0; i < VR_SHADER_SO_BUFFERS; i++) {
-		struct vr_object *obj = i < count ? targets[i] : NULL;
-		struct gl_so_target *t = obj ? obj->backend_priv : NULL;
-		if (t && !(append_mask & (1u << i))) {
-			t->filled = 0;
+		gl_swap_ref(&s->so_targets[i], i < count ? targets[i] : NULL);
+	}
+	for (uint32_t i = 0; i < count && i < VR_SHADER_SO_BUFFERS; i++) {
+		if (targets[i]) {
+			gl_swap_ref(&s->so_last_target, targets[i]);
+			break;
 		}
-		gl_swap_ref(&s->so_targets[i], obj);
 	}
 }
 
@@ -79,6 +89,7 @@ gl_so_release(struct gl_sub *s)
 	for (uint32_t i = 0; i < VR_SHADER_SO_BUFFERS; i++) {
 		gl_swap_ref(&s->so_targets[i], NULL);
 	}
+	gl_swap_ref(&s->so_last_target, NULL);
 }
 
 /* GL transform feedback primitive class of a gallium primitive; *verts = 0 if none. */
