@@ -322,6 +322,9 @@ destroy(struct vr_backend *vbe)
 		glDeleteSync(be->fence);
 	}
 	gl_programs_finish(be);
+	if (be->so_query) {
+		glDeleteQueries(1, &be->so_query);
+	}
 	glDeleteVertexArrays(1, &be->empty_vao);
 	glDeleteFramebuffers(1, &be->read_fbo.id);
 	glDeleteFramebuffers(1, &be->draw_fbo.id);

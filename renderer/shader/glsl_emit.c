@@ -459,7 +459,7 @@ glsl_emit_program(const struct vr_tgsi_program *prog, const struct vr_shader_key
 	c->es = c->key->target == VR_GLSL_ES_300;
 	c->err = res->error;
 	c->err_size = sizeof(res->error);
-	bool ok = emit_analyze(c) && emit_body(c) && assemble(c, res);
+	bool ok = emit_analyze(c) && emit_so_check(c) && emit_body(c) && assemble(c, res);
 	glsl_buf_finish(&c->decl);
 	glsl_buf_finish(&c->body);
 	free(c->decl_is_array);

@@ -130,6 +130,13 @@ bool emit_io_name_for_info(const struct emit_ctx *c, bool input, uint32_t idx, c
 /** GLSL expression reading input register `idx` (vertex `vtx` in a GS) as a vec4. */
 void emit_input_name(struct emit_ctx *c, struct glsl_buf *b, uint32_t idx, const char *vtx);
 
+/* glsl_emit_so.c: stream-output captures (key->so, last vertex stage only). */
+/** Validates key->so against the layout rules and the declared outputs. */
+bool emit_so_check(struct emit_ctx *c);
+void emit_so_declarations(struct emit_ctx *c, struct glsl_buf *out);
+/** Assignments for pvgpu_write_outputs(). */
+void emit_so_writes(struct emit_ctx *c, struct glsl_buf *out);
+
 /* glsl_emit_alu.c */
 bool emit_alu(struct emit_ctx *c, const struct tgsi_instruction *in);
 void emit_helpers(struct emit_ctx *c, struct glsl_buf *out);

@@ -413,6 +413,7 @@ emit_io_declarations(struct emit_ctx *c, struct glsl_buf *o)
 			glsl_buf_printf(o, "uvec4 o%u = uvec4(0u);\n", i);
 		}
 	}
+	emit_so_declarations(c, o);
 }
 
 static void
@@ -563,6 +564,7 @@ emit_write_outputs_fn(struct emit_ctx *c, struct glsl_buf *o)
 					k, c->ucp_src, k);
 		}
 	}
+	emit_so_writes(c, o);
 	glsl_buf_puts(o, "}\n\n");
 }
 
