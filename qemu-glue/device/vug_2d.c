@@ -137,11 +137,13 @@ vug_cmd_transfer_2d(struct vug_gpu *gpu, struct vug_req *req)
 	if (res->kind == VUG_RES_3D) {
 		return vug_3d_transfer_2d(gpu, res, t);
 	}
+	if (res->kind == VUG_RES_BLOB) {
+		/* The guest pages are the resource: nothing to copy (Linux sends these
+		 * for dumb buffers that are guest blobs). */
+		return VIRTIO_GPU_RESP_OK_NODATA;
+	}
 	if (!vug_rect_inside(&t->r, res->width, res->height)) {
 		return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
-	}
-	if (res->kind == VUG_RES_BLOB) {
-		return VIRTIO_GPU_RESP_OK_NODATA; /* the guest pages are the resource */
 	}
 	if (!res->backing.iov_count) {
 		return VIRTIO_GPU_RESP_ERR_UNSPEC;
