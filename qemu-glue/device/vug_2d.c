@@ -206,7 +206,7 @@ vug_cmd_set_scanout(struct vug_gpu *gpu, struct vug_req *req)
 			return VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY;
 		}
 	}
-	vug_scanout_disable(gpu, ss->scanout_id);
+	vug_scanout_detach(gpu, ss->scanout_id); /* the sink gets the new frame below */
 	struct vug_scanout *s = &gpu->scanouts[ss->scanout_id];
 	s->res_id = res->id;
 	s->r = ss->r;

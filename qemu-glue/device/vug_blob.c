@@ -74,7 +74,7 @@ vug_cmd_set_scanout_blob(struct vug_gpu *gpu, struct vug_req *req)
 	    end > res->backing.size) {
 		return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
 	}
-	vug_scanout_disable(gpu, sb->scanout_id);
+	vug_scanout_detach(gpu, sb->scanout_id); /* the sink gets the new frame below */
 	struct vug_scanout *s = &gpu->scanouts[sb->scanout_id];
 	s->res_id = res->id;
 	s->r = sb->r;

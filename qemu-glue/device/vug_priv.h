@@ -196,6 +196,9 @@ bool vug_rect_inside(const struct virtio_gpu_rect *r, uint32_t width, uint32_t h
 
 /* ------------------------------------------------------------ scanouts */
 
+/** Forgets what scanout `id` shows without telling the sink (a new frame follows);
+ *  true if it showed something. */
+bool vug_scanout_detach(struct vug_gpu *gpu, uint32_t id);
 /** Shows nothing on scanout `id` (tells the sink). */
 void vug_scanout_disable(struct vug_gpu *gpu, uint32_t id);
 /** Hands scanout `id`'s current frame to the sink. */

@@ -65,8 +65,8 @@ vug_rect_inside(const struct virtio_gpu_rect *r, uint32_t width, uint32_t height
 	       !__builtin_add_overflow(r->y, r->height, &y1) && x1 <= width && y1 <= height;
 }
 
-void
-vug_scanout_disable(struct vug_gpu *gpu, uint32_t id)
+bool
+vug_scanout_detach(struct vug_gpu *gpu, uint32_t id)
 {
 	struct vug_scanout *s = &gpu->scanouts[id];
 	struct vug_res *res = vug_res_lookup(gpu, s->res_id);
@@ -77,7 +77,13 @@ vug_scanout_disable(struct vug_gpu *gpu, uint32_t id)
 	s->res_id = 0;
 	free(s->readback);
 	s->readback = NULL;
-	if (was_on && gpu->cfg.sink && gpu->cfg.sink->impl->set_scanout) {
+	return was_on;
+}
+
+void
+vug_scanout_disable(struct vug_gpu *gpu, uint32_t id)
+{
+	if (vug_scanout_detach(gpu, id) && gpu->cfg.sink && gpu->cfg.sink->impl->set_scanout) {
 		gpu->cfg.sink->impl->set_scanout(gpu->cfg.sink, id, NULL);
 	}
 }
