@@ -119,7 +119,7 @@ vug_cmd_detach_backing(struct vug_gpu *gpu, struct vug_req *req)
 	if (res->kind == VUG_RES_BLOB || !res->backing.iov_count) {
 		return VIRTIO_GPU_RESP_ERR_UNSPEC;
 	}
-	vug_backing_finish(&res->backing);
+	vug_backing_finish(gpu, &res->backing);
 	if (res->kind == VUG_RES_3D) {
 		vug_3d_backing_changed(res);
 	}

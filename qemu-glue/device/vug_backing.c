@@ -87,7 +87,15 @@ vug_backing_from_entries(struct vug_gpu *gpu, const struct vug_req *req, size_t 
 	if (!entries_disjoint(e, nr)) {
 		goto err_free;
 	}
+	if (gpu->backing_pieces + n > VUG_MAX_BACKING_PIECES) {
+		err = VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY;
+		goto err_free;
+	}
 	free(e);
+	/* Keep only the merged pieces: a contiguous backing costs one iovec. */
+	struct iovec *fit = realloc(iov, sizeof(*iov) * n);
+	iov = fit ? fit : iov;
+	gpu->backing_pieces += n;
 	*out = (struct vug_backing){.iov = iov, .iov_count = n, .size = total};
 	return 0;
 
@@ -98,8 +106,9 @@ err_free:
 }
 
 void
-vug_backing_finish(struct vug_backing *b)
+vug_backing_finish(struct vug_gpu *gpu, struct vug_backing *b)
 {
+	gpu->backing_pieces -= b->iov_count;
 	free(b->iov);
 	*b = (struct vug_backing){0};
 }

@@ -31,18 +31,18 @@ vug_cmd_create_blob(struct vug_gpu *gpu, struct vug_req *req)
 		return err;
 	}
 	if (b.size < c->size) {
-		vug_backing_finish(&b);
+		vug_backing_finish(gpu, &b);
 		return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER; /* pages smaller than the blob */
 	}
 	b.size = c->size; /* bounds checks use the blob's size */
 	struct vug_res *res = calloc(1, sizeof(*res));
 	if (!res) {
-		vug_backing_finish(&b);
+		vug_backing_finish(gpu, &b);
 		return VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY;
 	}
 	*res = (struct vug_res){.id = c->resource_id, .kind = VUG_RES_BLOB, .backing = b};
 	if (!vug_res_insert(gpu, res)) {
-		vug_backing_finish(&res->backing);
+		vug_backing_finish(gpu, &res->backing);
 		free(res);
 		return VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY;
 	}

@@ -26,6 +26,9 @@ struct vr_device;
 /* Backing entries per request: 16384 pages of 4 KiB = 64 MiB, more than a 4K
  * framebuffer; Linux merges contiguous pages, so real guests send far fewer. */
 #define VUG_MAX_BACKING_ENTRIES 16384u
+/* Backing pieces (host iovecs) all resources of a device hold together: without
+ * it 65536 resources x 16384 entries would pin 16 GiB of iovec arrays. 16 MiB. */
+#define VUG_MAX_BACKING_PIECES (1u << 20)
 /* Bytes of guest memory one resource may name (also the blob size cap): a
  * 16384x16384 RGBA texture. */
 #define VUG_MAX_BACKING_SIZE (1ull << 30)
@@ -113,6 +116,7 @@ struct vug_gpu {
 	struct vr_hash resources; /* id -> struct vug_res * */
 	struct vr_hash contexts;  /* id -> struct vug_ctx * */
 	uint64_t host_2d_bytes;
+	uint64_t backing_pieces; /* iovecs held by all backings */
 	struct vug_scanout scanouts[VIRTIO_GPU_MAX_SCANOUTS];
 	struct vug_fence *fences; /* FIFO of deferred requests, oldest first */
 	unsigned nfences;
@@ -178,7 +182,8 @@ size_t vug_iov_from_buf(const struct iovec *iov, unsigned n, size_t offset, cons
  */
 uint32_t vug_backing_from_entries(struct vug_gpu *gpu, const struct vug_req *req, size_t offset,
 				  uint32_t nr, struct vug_backing *out);
-void vug_backing_finish(struct vug_backing *b);
+/** Releases the iovecs of a backing (from vug_backing_from_entries). */
+void vug_backing_finish(struct vug_gpu *gpu, struct vug_backing *b);
 
 /* ------------------------------------------------------------ resources */
 

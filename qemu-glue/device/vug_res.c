@@ -35,7 +35,7 @@ vug_res_destroy(struct vug_gpu *gpu, struct vug_res *res)
 		gpu->host_2d_bytes -= (uint64_t)res->width * res->height * 4;
 		free(res->host);
 	}
-	vug_backing_finish(&res->backing);
+	vug_backing_finish(gpu, &res->backing);
 	free(res);
 }
 

@@ -497,6 +497,30 @@ test_malformed_2d(void)
 	CHECK_EQ_U(tg_attach(&g, 1, e, 2), OK);         /* 1024 bytes: all of 16x16 */
 	CHECK_EQ_U(tg_attach(&g, 1, e, 2), ERR_UNSPEC); /* already has one */
 
+	/* Scattered entries cost host memory each: a device-wide cap on the pieces. */
+	uint32_t n = 16384;
+	struct virtio_gpu_mem_entry *many = calloc(n, sizeof(*many));
+	uint64_t base = tg_alloc(&g, 2 * n);
+	for (uint32_t i = 0; i < n; i++) {
+		many[i] = (struct virtio_gpu_mem_entry){base + 2 * i, 1, 0}; /* never adjacent */
+	}
+	uint32_t last = 0;
+	for (uint32_t id = 100; id < 100 + 65; id++) {
+		tg_create_2d(&g, id, fmt, 1, 1);
+		last = tg_attach(&g, id, many, n);
+		if (last != OK) {
+			/* 64 x 16384 pieces is the cap; resource 1 holds one already. */
+			CHECK_EQ_U(id, 163);
+			break;
+		}
+	}
+	CHECK_EQ_U(last, ERR_OOM);
+	struct virtio_gpu_resource_unref un = {.hdr = tg_hdr(VIRTIO_GPU_CMD_RESOURCE_UNREF),
+					       .resource_id = 100};
+	CHECK_EQ_U(tg_cmd(&g, &un, sizeof(un)), OK);
+	CHECK_EQ_U(tg_attach(&g, 163, many, n), OK); /* room again */
+	free(many);
+
 	/* Transfers. */
 	CHECK_EQ_U(tg_transfer_2d(&g, 1, 0, 0, 17, 1, 0), ERR_PARAM);
 	CHECK_EQ_U(tg_transfer_2d(&g, 1, UINT32_MAX, 0, 2, 1, 0), ERR_PARAM);
