@@ -345,24 +345,51 @@ vug_3d_transfer_2d(struct vug_gpu *gpu, struct vug_res *res,
 	return transfer(gpu, res, 0, &box, stride, layer_stride, t->offset, true);
 }
 
+/* Swaps rows i and h-1-i of an image in place. */
+static void
+rows_reverse(uint8_t *px, uint32_t h, uint32_t stride, size_t row_bytes)
+{
+	uint8_t tmp[256];
+	for (uint32_t i = 0; i < h / 2; i++) {
+		uint8_t *a = px + (size_t)i * stride, *b = px + (size_t)(h - 1 - i) * stride;
+		for (size_t done = 0; done < row_bytes; done += sizeof(tmp)) {
+			size_t n = row_bytes - done < sizeof(tmp) ? row_bytes - done : sizeof(tmp);
+			memcpy(tmp, a + done, n);
+			memcpy(a + done, b + done, n);
+			memcpy(b + done, tmp, n);
+		}
+	}
+}
+
 bool
 vug_3d_read_rect(struct vug_gpu *gpu, struct vug_res *res, const struct virtio_gpu_rect *r,
 		 uint8_t *dst, uint32_t stride)
 {
 	struct vr_resource *vres = vr_device_lookup_resource(gpu->dev, res->id);
-	if (!vres || !r->width || !r->height) {
+	if (!vres || !r->width || !r->height || r->y + r->height > res->height) {
 		return false;
 	}
-	struct vr_box box = {(int32_t)r->x,     (int32_t)r->y,      0,
+	/*
+	 * GL keeps row 0 at the bottom. Unless the guest created the resource with
+	 * VIRTIO_GPU_RESOURCE_FLAG_Y_0_TOP, its displayed image is the texture
+	 * upside down (as QEMU shows it), and `r` counts rows from the top of that
+	 * image: read the mirrored rows, then put them top-down for the sink.
+	 */
+	uint32_t y = res->y0_top ? r->y : res->height - r->y - r->height;
+	struct vr_box box = {(int32_t)r->x,     (int32_t)y,         0,
 			     (int32_t)r->width, (int32_t)r->height, 1};
-	size_t size = (size_t)stride * (r->height - 1) + (size_t)r->width * 4;
+	size_t row_bytes = (size_t)r->width * 4;
+	size_t size = (size_t)stride * (r->height - 1) + row_bytes;
 	struct vr_transfer xfer;
 	const char *why = "";
 	if (!vr_transfer_prepare_mem(vres, 0, &box, stride, 0, dst, size, 0, false, &xfer, &why) ||
 	    !gpu->dev->backend->impl->transfer(gpu->dev->backend, &xfer)) {
 		return false;
 	}
-	gpu->stats.bytes_copied += (uint64_t)r->width * r->height * 4;
+	if (!res->y0_top) {
+		rows_reverse(dst, r->height, stride, row_bytes);
+	}
+	gpu->stats.bytes_copied += (uint64_t)row_bytes * r->height;
 	return true;
 }
 

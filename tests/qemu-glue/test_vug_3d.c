@@ -219,12 +219,25 @@ main(void)
 	uint32_t cw = 0, ch = 0;
 	CHECK(vug_sink_headless_capture(g.sink, 1, &cap, &cw, &ch) && cw == W && ch == H,
 	      "capture");
+	/* The resource has no Y_0_TOP flag: the display shows its rows bottom-up
+	 * (as pvgpu-gears writes its PNG), in RGBA where the texture is BGRA. */
 	unsigned cdiff = 0;
-	for (size_t i = 0; cap && i < (size_t)W * H; i++) {
-		const uint8_t *b = got + 4 * i, *c = cap + 4 * i; /* BGRA vs RGBA */
-		cdiff += b[0] != c[2] || b[1] != c[1] || b[2] != c[0] || b[3] != c[3];
+	for (size_t y = 0; cap && y < H; y++) {
+		for (size_t x = 0; x < W; x++) {
+			const uint8_t *b = got + 4 * ((H - 1 - y) * W + x),
+				      *c = cap + 4 * (y * W + x);
+			cdiff += b[0] != c[2] || b[1] != c[1] || b[2] != c[0] || b[3] != c[3];
+		}
 	}
 	CHECK(cdiff == 0, "scanout differs in %u pixels", cdiff);
+	/* A flush of the top 8 displayed rows reads the texture's last 8 rows. */
+	CHECK_EQ_U(tg_flush(&g, id, 0, 0, W, 8), VIRTIO_GPU_RESP_OK_NODATA);
+	struct vug_rect dmg;
+	CHECK_EQ_U(vug_sink_headless_flushes(g.sink, 1, &dmg), 2);
+	free(cap);
+	cap = NULL;
+	CHECK(vug_sink_headless_capture(g.sink, 1, &cap, &cw, &ch), "capture after flush");
+	CHECK(cap && cap[0] == got[4 * (H - 1) * W + 2], "top-left pixel is the last texture row");
 	free(cap);
 	struct vug_gpu_stats st;
 	vug_gpu_get_stats(g.gpu, &st);
@@ -232,7 +245,7 @@ main(void)
 	      (unsigned long long)st.errors, (unsigned long long)st.fences_completed);
 	/* Transfers on contiguous guest pages copy nothing in the device: only the two
 	 * scanout read-backs (set + flush) are counted. */
-	CHECK_EQ_U(st.bytes_copied, 2ull * W * H * 4);
+	CHECK_EQ_U(st.bytes_copied, 2ull * W * H * 4 + W * 8 * 4);
 
 	test_scattered_backing(&g);
 	teardown(s, ctx, color);
