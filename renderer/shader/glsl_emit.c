@@ -388,6 +388,10 @@ emit_instruction(struct emit_ctx *c, uint32_t i)
 	if (flags & TGSI_OPF_TEX) {
 		return emit_tex(c, in);
 	}
+	if (in->opcode == TGSI_OP_INTERP_CENTROID || in->opcode == TGSI_OP_INTERP_SAMPLE ||
+	    in->opcode == TGSI_OP_INTERP_OFFSET) {
+		return emit_interp(c, in);
+	}
 	if (emit_flow(c, in, i + 1 == c->prog->num_insts)) {
 		return true;
 	}

@@ -129,6 +129,7 @@ void emit_io_declarations(struct emit_ctx *c, struct glsl_buf *out);
 bool emit_io_name_for_info(const struct emit_ctx *c, bool input, uint32_t idx, char *buf, size_t n);
 /** GLSL expression reading input register `idx` (vertex `vtx` in a GS) as a vec4. */
 void emit_input_name(struct emit_ctx *c, struct glsl_buf *b, uint32_t idx, const char *vtx);
+bool emit_interp(struct emit_ctx *c, const struct tgsi_instruction *in);
 
 /* glsl_emit_so.c: stream-output captures (key->so, last vertex stage only). */
 /** Validates key->so against the layout rules and the declared outputs. */

@@ -402,6 +402,9 @@ emit_extensions(struct emit_ctx *c, struct glsl_buf *o)
 	};
 	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
 		const char *name = c->es ? exts[i].es : exts[i].desktop;
+		if (!c->es && exts[i].bit == EXT_GPU_SHADER5) {
+			continue; /* core in the #version 400 that emit_declarations chose */
+		}
 		if ((c->exts & exts[i].bit) && name) {
 			glsl_buf_printf(o, "#extension %s : require\n", name);
 		}
@@ -539,7 +542,13 @@ emit_declarations(struct emit_ctx *c, struct glsl_buf *o)
 	emit_fixed_uniforms(c, &rest);
 	emit_resources(c, &rest);
 	emit_io_declarations(c, &rest);
-	glsl_buf_puts(o, c->es ? "#version 300 es\n" : "#version 330 core\n");
+	/* Desktop shaders that use ARB_gpu_shader5 features become GLSL 4.00 core, where
+	 * they are built in; Mesa only exposes those features when our caps say
+	 * glsl_level 400, which the GL backend advertises on GL >= 4.0 hosts only. */
+	bool v400 = !c->es && (c->exts & EXT_GPU_SHADER5);
+	glsl_buf_puts(o, c->es  ? "#version 300 es\n"
+			 : v400 ? "#version 400 core\n"
+				: "#version 330 core\n");
 	emit_extensions(c, o);
 	if (c->es) {
 		glsl_buf_puts(o, "precision highp float;\nprecision highp int;\n");

@@ -398,6 +398,33 @@ cpu_tex(const struct opin *in, uint32_t out[4])
 	sample_nearest(in->u, in->t, 0, out);
 }
 
+/* INTERP_*: the texture coordinate varying is u = (x + 0.5) / 4, t = (y + 0.5) / 4,
+ * so interpolating at a pixel offset (a.x, a.y) adds a / 4; the target has one
+ * sample, whose position (and the centroid) is the pixel centre. */
+static void
+cpu_interp_centre(const struct opin *in, uint32_t out[4])
+{
+	out[0] = U(in->u);
+	out[1] = U(in->t);
+	out[2] = out[3] = 0;
+}
+
+static void
+cpu_interp_sample(const struct opin *in, uint32_t out[4])
+{
+	out[0] = U(in->t);
+	out[1] = U(in->u);
+	out[2] = out[3] = 0;
+}
+
+static void
+cpu_interp_offset(const struct opin *in, uint32_t out[4])
+{
+	out[0] = U((float)(in->u + A(0) / TEX_SIZE));
+	out[1] = U((float)(in->t + A(1) / TEX_SIZE));
+	out[2] = out[3] = 0;
+}
+
 /* TXB with bias a.x (coord.w) on top of lod 0; TXL with lod a.x. */
 static void
 cpu_txb(const struct opin *in, uint32_t out[4])
@@ -799,6 +826,13 @@ static const struct input_set set_txf = {4,
 static const struct input_set set_txq = {
 	3, {{{V4(0, 0, 0, 0)}}, {{V4(1, 0, 0, 0)}}, {{V4(2, 0, 0, 0)}}}};
 static const struct input_set set_one = {1, {{{V4(0, 0, 0, 0)}}}};
+/* INTERP_OFFSET pixel offsets: multiples of 1/16 inside [-0.5, 0.4375] */
+static const struct input_set set_interp_off = {
+	2,
+	{
+		{{V4(0x3e800000, 0xbec00000, 0, 0)}}, /* (0.25, -0.375) */
+		{{V4(0xbf000000, 0x3ee00000, 0, 0)}}, /* (-0.5, 0.4375) */
+	}};
 /* TG4: (0.03, 0.03) added to the texture coordinate */
 static const struct input_set set_gather = {1, {{{V4(0x3cf5c28f, 0x3cf5c28f, 0, 0)}}}};
 /* TXF + offset (1, -1): (x, y, -, level) with (x + 1, y - 1) inside the level */
@@ -1002,6 +1036,13 @@ static const struct row rows[] = {
 	 "TEX TEMP[0], IN[0].xyyy, SAMP[0], 2D, IMM[3].xyz"},
 	{"TXF offset", K_FLOAT, M_TEX, &set_txf_off, cpu_txf_offset,
 	 "TXF TEMP[0], %A, SAMP[0], 2D, IMM[3].xyz"},
+	/* GLSL 4.00 interpolateAt*() on the texture coordinate varying */
+	{"INTERP_CENTROID", K_FLOAT, M_TEX, &set_one, cpu_interp_centre,
+	 "MOV TEMP[0], IMM[0].xxxx\nINTERP_CENTROID TEMP[0].xy, IN[0].xyyy"},
+	{"INTERP_SAMPLE", K_FLOAT, M_TEX, &set_one, cpu_interp_sample,
+	 "MOV TEMP[0], IMM[0].xxxx\nINTERP_SAMPLE TEMP[0].xy, IN[0].yxxx, IMM[0].xxxx"},
+	{"INTERP_OFFSET", K_FLOAT, M_TEX, &set_interp_off, cpu_interp_offset,
+	 "MOV TEMP[0], IMM[0].xxxx\nINTERP_OFFSET TEMP[0].xy, IN[0].xyyy, %A.xyyy"},
 	{"TG4", K_FLOAT, M_TEX, &set_gather, cpu_tg4_x,
 	 "ADD TEMP[1].xy, IN[0].xyyy, %A.xyyy\nTG4 TEMP[0], TEMP[1], IMM[0].xxxx, SAMP[0], 2D"},
 	{"TG4 component 1", K_FLOAT, M_TEX, &set_gather, cpu_tg4_y,
