@@ -145,7 +145,7 @@ emit_literal(struct glsl_buf *b, enum glsl_type t, uint32_t bits)
 	glsl_buf_puts(b, tmp);
 }
 
-static void
+void
 emit_addr_expr(struct emit_ctx *c, struct glsl_buf *b, const struct tgsi_indirect *ind)
 {
 	char ch = "xyzw"[ind->swizzle & 3];

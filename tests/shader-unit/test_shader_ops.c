@@ -551,6 +551,46 @@ test_interp(void)
 	CHECK_CONTAINS(r.error, "line 10: INTERP_OFFSET needs GLSL ES 3.20");
 }
 
+/* SAMP[ADDR+n] (GLSL 4.00 sampler arrays): a switch over the declared units from
+ * n up, the last one also taking every other index. */
+static void
+test_indirect_sampler(void)
+{
+	const char *head = "FRAG\nDCL IN[0], GENERIC[0], PERSPECTIVE\nDCL OUT[0], COLOR\n"
+			   "DCL SAMP[0]\nDCL SAMP[1]\nDCL SAMP[3]\nDCL SVIEW[0], 2D, FLOAT\n"
+			   "DCL SVIEW[1], 2D, FLOAT\nDCL SVIEW[3], 2D, FLOAT\nDCL CONST[0]\n"
+			   "DCL TEMP[0]\nDCL ADDR[0]\n";
+	char text[1024];
+	snprintf(text, sizeof(text),
+		 "%s0: UARL ADDR[0].x, CONST[0].xxxx\n"
+		 "1: TEX TEMP[0], IN[0], SAMP[ADDR[0].x+1], 2D\n2: MOV OUT[0], TEMP[0]\n3: END\n",
+		 head);
+	run_absent("samp-indirect", text, NULL, "frag",
+		   E("switch (addr0.x + (1)) {", "case 1:\n\t\tt0 = floatBitsToUint(texture(fs_s1,",
+		     "texture(fs_s1,", "case 3:\n\tdefault:\n", "texture(fs_s3,"),
+		   E("case 0:", "case 2:", "texture(fs_s0"));
+
+	static const struct {
+		const char *inst, *error;
+	} bad[] = {
+		{"TEX TEMP[0], IN[0], SAMP[ADDR[0].x+4], 2D", "line 13: no sampler declared from "
+							      "SAMP[4] up"},
+		{"TEX TEMP[0], IN[0], SAMP[ADDR[0].x+32], 2D",
+		 "line 13: indirect sampler base 32 out of range"},
+		{"TEX TEMP[0], IN[0], SAMP[ADDR[0].x-1], 2D",
+		 "line 13: indirect sampler base -1 out of range"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct vr_shader_key key = {.nr_cbufs = 1};
+		struct vr_shader_result r;
+		snprintf(text, sizeof(text), "%s0: %s\n1: MOV OUT[0], TEMP[0]\n2: END\n", head,
+			 bad[i].inst);
+		CHECK(!vr_shader_translate(text, strlen(text), &key, &r), "%s accepted",
+		      bad[i].inst);
+		CHECK_CONTAINS(r.error, bad[i].error);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -568,5 +608,6 @@ main(int argc, char **argv)
 	test_info();
 	test_es_restrictions();
 	test_interp();
+	test_indirect_sampler();
 	return vgp_test_result("shader-ops");
 }
