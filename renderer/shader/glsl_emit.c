@@ -145,7 +145,7 @@ emit_literal(struct glsl_buf *b, enum glsl_type t, uint32_t bits)
 	glsl_buf_puts(b, tmp);
 }
 
-static void
+void
 emit_addr_expr(struct emit_ctx *c, struct glsl_buf *b, const struct tgsi_indirect *ind)
 {
 	char ch = "xyzw"[ind->swizzle & 3];
@@ -387,6 +387,10 @@ emit_instruction(struct emit_ctx *c, uint32_t i)
 	unsigned flags = tgsi_opcode_infos[in->opcode].flags;
 	if (flags & TGSI_OPF_TEX) {
 		return emit_tex(c, in);
+	}
+	if (in->opcode == TGSI_OP_INTERP_CENTROID || in->opcode == TGSI_OP_INTERP_SAMPLE ||
+	    in->opcode == TGSI_OP_INTERP_OFFSET) {
+		return emit_interp(c, in);
 	}
 	if (emit_flow(c, in, i + 1 == c->prog->num_insts)) {
 		return true;
