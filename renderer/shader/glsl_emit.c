@@ -216,7 +216,19 @@ emit_reg_base(struct emit_ctx *c, struct glsl_buf *b, const struct tgsi_reg *r,
 		return emit_temp_base(c, b, r);
 	case TGSI_FILE_CONSTANT: {
 		if (r->has_dim && r->dim_indirect) {
-			return emit_fail(c, 0, "indirect constant buffer index not supported");
+			/* CONST[ADDR+n][i] (GLSL 4.00 UBO arrays): a helper switches over the
+			 * declared blocks, so any address stays defined. */
+			c->ubo_indirect = true;
+			glsl_buf_puts(b, "pvgpu_ubo_load(");
+			emit_addr_expr(c, b, &r->dim_ind);
+			glsl_buf_printf(b, " + (%lld), ", (long long)r->dim_index);
+			if (r->indirect) {
+				emit_addr_expr(c, b, &r->ind);
+				glsl_buf_printf(b, " + (%lld))", (long long)r->index);
+			} else {
+				glsl_buf_printf(b, "%lld)", (long long)r->index);
+			}
+			return true;
 		}
 		uint32_t buf = r->has_dim ? (uint32_t)r->dim_index : 0;
 		if (buf) {

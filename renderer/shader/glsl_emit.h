@@ -82,6 +82,7 @@ struct emit_ctx {
 	size_t err_size;
 	uint32_t helpers, exts;
 	bool imm_array;                    /* some immediate is addressed indirectly */
+	bool ubo_indirect;                 /* some UBO is chosen by an address register */
 	bool gs_in_names;                  /* this stage's outputs feed a GS (key->gs_follows) */
 	uint32_t num_addr;                 /* ADDR registers declared */
 	int16_t temp_decl[TGSI_MAX_TEMPS]; /* declaration index per TEMP, -1 */

@@ -541,6 +541,18 @@ emit_resources(struct emit_ctx *c, struct glsl_buf *o)
 				c->sp, b, c->sp, b, c->const_size[b]);
 		}
 	}
+	if (c->ubo_indirect) {
+		/* Block b, vec4 i, both clamped to what was declared; other blocks read 0. */
+		glsl_buf_puts(o, "uvec4 pvgpu_ubo_load(int b, int i) {\n\tswitch (b) {\n");
+		for (uint32_t b = 1; b < TGSI_MAX_UBOS; b++) {
+			if (c->const_size[b]) {
+				glsl_buf_printf(o,
+						"\tcase %u: return %s_ub%u_d[clamp(i, 0, %u)];\n",
+						b, c->sp, b, c->const_size[b] - 1);
+			}
+		}
+		glsl_buf_puts(o, "\t}\n\treturn uvec4(0u);\n}\n");
+	}
 	for (uint32_t i = 0; i < TGSI_MAX_SAMPLERS; i++) {
 		if (c->samplers[i].used) {
 			glsl_buf_printf(o, "uniform %s%s %s_s%u;\n", c->es ? "highp " : "",

@@ -127,6 +127,19 @@ check_reg(struct tgsi_parser *p, struct decl_maps *m, const struct tgsi_reg *r, 
 		if (!check_indirect(p, m, &r->dim_ind, line)) {
 			return false;
 		}
+		if (r->dim_index < -TGSI_MAX_INDIRECT_OFFSET ||
+		    r->dim_index > TGSI_MAX_INDIRECT_OFFSET) {
+			return tgsi_parse_fail(p, line, "indirect block offset out of range");
+		}
+		/* The block is only known at run time: the emitted load clamps the
+		 * index to the chosen block's size, so any in-range index is fine. */
+		if (r->file == TGSI_FILE_CONSTANT && !r->indirect &&
+		    (r->index < 0 || r->index >= TGSI_MAX_CONSTS)) {
+			return tgsi_parse_fail(p, line, "CONST index %d out of range", r->index);
+		}
+		if (r->file == TGSI_FILE_CONSTANT && !r->indirect) {
+			return true;
+		}
 	} else if (r->has_dim) {
 		buf = (uint32_t)r->dim_index;
 		if (gs_in && buf >= TGSI_MAX_GS_VERTICES) {

@@ -591,6 +591,43 @@ test_indirect_sampler(void)
 	}
 }
 
+/* CONST[ADDR+n][i] (GLSL 4.00 UBO arrays, as Mesa sends them at glsl_level 400):
+ * one load helper switches over the declared blocks and clamps the index. */
+static void
+test_indirect_ubo(void)
+{
+	const char *head = "FRAG\nDCL OUT[0], COLOR\nDCL CONST[0]\nDCL CONST[1][0..1]\n"
+			   "DCL CONST[2][0..3]\nDCL TEMP[0]\nDCL ADDR[0..1]\n";
+	char text[1024];
+	snprintf(text, sizeof(text),
+		 "%s0: UARL ADDR[1].x, CONST[0].xxxx\n1: UARL ADDR[0].x, CONST[0].yyyy\n"
+		 "2: MOV OUT[0], CONST[ADDR[1].x+1][ADDR[0].x]\n"
+		 "3: MOV TEMP[0], CONST[ADDR[1].x+1][3]\n4: END\n",
+		 head);
+	run("ubo-indirect", text, NULL, "frag",
+	    E("uvec4 pvgpu_ubo_load(int b, int i) {", "case 1: return fs_ub1_d[clamp(i, 0, 1)];",
+	      "case 2: return fs_ub2_d[clamp(i, 0, 3)];", "return uvec4(0u);",
+	      "pvgpu_ubo_load(addr1.x + (1), addr0.x + (0))", "pvgpu_ubo_load(addr1.x + (1), 3)"));
+
+	static const struct {
+		const char *inst, *error;
+	} bad[] = {
+		{"MOV TEMP[0], CONST[ADDR[1].x+1][4096]", "line 8: CONST index 4096 out of range"},
+		{"MOV TEMP[0], CONST[ADDR[1].x+1][-1]", "line 8: expected a register index"},
+		{"MOV TEMP[0], CONST[ADDR[3].x+1][0]", "line 8: address register ADDR[3] not "
+						       "declared"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct vr_shader_key key = {.nr_cbufs = 1};
+		struct vr_shader_result r;
+		snprintf(text, sizeof(text), "%s0: %s\n1: MOV OUT[0], TEMP[0]\n2: END\n", head,
+			 bad[i].inst);
+		CHECK(!vr_shader_translate(text, strlen(text), &key, &r), "%s accepted",
+		      bad[i].inst);
+		CHECK_CONTAINS(r.error, bad[i].error);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -609,5 +646,6 @@ main(int argc, char **argv)
 	test_es_restrictions();
 	test_interp();
 	test_indirect_sampler();
+	test_indirect_ubo();
 	return vgp_test_result("shader-ops");
 }
