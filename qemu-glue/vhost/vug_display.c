@@ -330,6 +330,13 @@ vug_display_fd(const struct vug_display *dpy)
 	return dpy->fd;
 }
 
+bool
+vug_display_setting_up(const struct vug_display *dpy)
+{
+	return dpy->fd >= 0 &&
+	       (dpy->state == WAIT_PROTOCOL_FEATURES || dpy->state == WAIT_DISPLAY_INFO);
+}
+
 struct vug_scanout_sink *
 vug_display_sink(struct vug_display *dpy)
 {

@@ -118,6 +118,9 @@ process_queue(struct vug_session *s, unsigned q)
 {
 	struct vug_vring *vr = &s->rings[q];
 	bool pushed = false;
+	if (q == CTRL_QUEUE && vug_display_setting_up(s->dpy)) {
+		return; /* resumed when QEMU's display info arrives */
+	}
 	for (;;) {
 		struct vug_vring_elem *e;
 		const char *why;
@@ -626,6 +629,9 @@ vug_session_dispatch(struct vug_session *s, struct vug_watch *w, uint32_t events
 		/* On failure the display closed its fd, which also leaves the epoll
 		 * set; the session goes on without a window. */
 		vug_display_handle_input(s->dpy);
+		if (!vug_display_setting_up(s->dpy)) {
+			process_queue(s, CTRL_QUEUE);
+		}
 		return true;
 	default:
 		return true;

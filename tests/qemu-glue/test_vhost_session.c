@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -346,6 +348,103 @@ test_display_channel(void)
 	rig_finish(&r);
 }
 
+/* A whole control-queue round trip in-process: memory, ring, kick; the first
+ * request waits until QEMU's display info has arrived and then sees its mode. */
+static void
+test_ring_waits_for_display_info(void)
+{
+	struct rig r;
+	rig_init(&r);
+	enum { RAM = 1 << 20, NUM = 8, DESC = 0x1000, AVAIL = 0x2000, USED = 0x3000 };
+	int mfd = memfd_create("ram", MFD_CLOEXEC);
+	CHECK(mfd >= 0 && ftruncate(mfd, RAM) == 0, "memfd");
+	uint8_t *ram = mmap(NULL, RAM, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	uint64_t uva = (uint64_t)(uintptr_t)ram;
+	enable_ack(&r);
+	uint64_t f = query(&r, VHOST_USER_GET_FEATURES);
+	CHECK_EQ_U(acked(&r, VHOST_USER_SET_FEATURES, &f, 8, NULL, 0), 0);
+	struct vhost_user_mem_reg_msg reg = {.region = {0, RAM, uva, 0}};
+	CHECK_EQ_U(acked(&r, VHOST_USER_ADD_MEM_REG, &reg, sizeof(reg), &mfd, 1), 0);
+	int sv[2];
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0, "socketpair");
+	CHECK_EQ_U(acked(&r, VHOST_USER_GPU_SET_SOCKET, NULL, 0, &sv[1], 1), 0);
+	close(sv[1]);
+	struct vhost_user_vring_state st = {.index = 0, .num = NUM};
+	CHECK_EQ_U(acked(&r, VHOST_USER_SET_VRING_NUM, &st, 8, NULL, 0), 0);
+	struct vhost_user_vring_addr a = {.index = 0,
+					  .desc_user_addr = uva + DESC,
+					  .avail_user_addr = uva + AVAIL,
+					  .used_user_addr = uva + USED};
+	CHECK_EQ_U(acked(&r, VHOST_USER_SET_VRING_ADDR, &a, sizeof(a), NULL, 0), 0);
+	int kick = eventfd(0, EFD_CLOEXEC), call = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	uint64_t idx = 0;
+	CHECK_EQ_U(acked(&r, VHOST_USER_SET_VRING_CALL, &idx, 8, &call, 1), 0);
+	CHECK_EQ_U(acked(&r, VHOST_USER_SET_VRING_KICK, &idx, 8, &kick, 1), 0);
+	st.num = 1;
+	CHECK_EQ_U(acked(&r, VHOST_USER_SET_VRING_ENABLE, &st, 8, NULL, 0), 0);
+
+	/* The guest asks for the display info. */
+	struct vgp_vring_desc *desc = (void *)(ram + DESC);
+	struct vgp_vring_avail *avail = (void *)(ram + AVAIL);
+	struct vgp_vring_used *used = (void *)(ram + USED);
+	struct virtio_gpu_ctrl_hdr *req = (void *)(ram + 0x8000);
+	struct virtio_gpu_resp_display_info *resp = (void *)(ram + 0x9000);
+	memset(req, 0, sizeof(*req));
+	req->type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO;
+	desc[0] = (struct vgp_vring_desc){0x8000, sizeof(*req), VGP_VRING_DESC_F_NEXT, 1};
+	desc[1] = (struct vgp_vring_desc){0x9000, sizeof(*resp), VGP_VRING_DESC_F_WRITE, 0};
+	avail->ring[0] = 0;
+	__atomic_store_n(&avail->idx, 1, __ATOMIC_RELEASE);
+	uint64_t one = 1;
+	CHECK(write(kick, &one, 8) == 8, "kick");
+	pump(&r);
+	CHECK_EQ_U(used->idx, 0); /* held: QEMU has not said its mode yet */
+
+	struct vhost_user_hdr h;
+	uint8_t buf[2048];
+	CHECK(display_read(sv[0], &h, buf, sizeof(buf)), "GET_PROTOCOL_FEATURES");
+	uint64_t none = 0;
+	vug_msg_send(sv[0], h.request, VHOST_USER_GPU_MSG_FLAG_REPLY, &none, 8, NULL, 0);
+	pump(&r);
+	CHECK_EQ_U(used->idx, 0);
+	CHECK(display_read(sv[0], &h, buf, sizeof(buf)) &&
+		      h.request == VHOST_USER_GPU_SET_PROTOCOL_FEATURES,
+	      "SET_PROTOCOL_FEATURES");
+	CHECK(display_read(sv[0], &h, buf, sizeof(buf)) &&
+		      h.request == VHOST_USER_GPU_GET_DISPLAY_INFO,
+	      "GET_DISPLAY_INFO");
+	struct virtio_gpu_resp_display_info di;
+	memset(&di, 0, sizeof(di));
+	di.pmodes[0].enabled = 1;
+	di.pmodes[0].r.width = 1280;
+	di.pmodes[0].r.height = 800;
+	vug_msg_send(sv[0], h.request, VHOST_USER_GPU_MSG_FLAG_REPLY, &di, sizeof(di), NULL, 0);
+	pump(&r);
+	CHECK_EQ_U(used->idx, 1);
+	CHECK_EQ_U(used->ring[0].id, 0);
+	CHECK_EQ_U(used->ring[0].len, sizeof(*resp));
+	CHECK_EQ_U(resp->hdr.type, VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
+	CHECK(resp->pmodes[0].r.width == 1280 && resp->pmodes[0].r.height == 800,
+	      "QEMU's mode: %ux%u", resp->pmodes[0].r.width, resp->pmodes[0].r.height);
+	uint64_t calls = 0;
+	CHECK(read(call, &calls, 8) == 8 && calls >= 1, "call eventfd signalled");
+	struct vug_session_stats stats;
+	vug_session_get_stats(r.s, &stats);
+	CHECK_EQ_U(stats.chains, 1);
+	CHECK(r.alive, "alive");
+	/* Shutdown as QEMU does: the base comes back and the ring stops. */
+	st = (struct vhost_user_vring_state){.index = 0};
+	send_req(&r, VHOST_USER_GET_VRING_BASE, 0, &st, 8, NULL, 0);
+	CHECK_EQ_U(read_reply(&r, VHOST_USER_GET_VRING_BASE, &st, sizeof(st)), 8);
+	CHECK_EQ_U(st.num, 1);
+	rig_finish(&r);
+	close(sv[0]);
+	close(kick);
+	close(call);
+	close(mfd);
+	munmap(ram, RAM);
+}
+
 int
 main(void)
 {
@@ -353,5 +452,6 @@ main(void)
 	test_config();
 	test_malformed();
 	test_display_channel();
+	test_ring_waits_for_display_info();
 	return vgp_test_result("test-vhost-session");
 }
