@@ -13,10 +13,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "sim_display.h"
 #include "vug_msg.h"
 
-#define HIGH_GPA 0x100000000ull     /* QEMU puts RAM above the PCI hole at 4 GiB */
-#define MAX_DISPLAY_MSG (64u << 20) /* a 4K frame is 32 MiB; more is a bug */
+#define HIGH_GPA 0x100000000ull /* QEMU puts RAM above the PCI hole at 4 GiB */
 
 struct sim_vq {
 	uint32_t num;
@@ -33,7 +33,7 @@ struct sim_vq {
 
 struct sim_vm {
 	struct sim_vm_options o;
-	int fd, display_fd, backend_req_fd;
+	int fd, backend_req_fd;
 	int memfd;
 	uint8_t *ram;
 	uint64_t low_size, high_size;
@@ -41,9 +41,7 @@ struct sim_vm {
 	uint64_t rings_next; /* allocator for rings in the low region */
 	uint64_t features, protocol_features;
 	struct sim_vq vqs[SIM_NUM_QUEUES];
-	struct sim_fb fbs[SIM_MAX_SCANOUTS];
-	struct sim_cursor cursors[SIM_MAX_SCANOUTS];
-	uint64_t display_features;
+	struct sim_display dpy;
 	bool dead;
 };
 
@@ -115,203 +113,6 @@ gpa_to_uva(const struct sim_vm *vm, uint64_t gpa)
 	return (uint64_t)(uintptr_t)(vm->ram + off);
 }
 
-/* ------------------------------------------------------------ display channel */
-
-static bool
-display_reply(struct sim_vm *vm, uint32_t request, const void *payload, uint32_t size)
-{
-	return vug_msg_send(vm->display_fd, request, VHOST_USER_GPU_MSG_FLAG_REPLY, payload, size,
-			    NULL, 0);
-}
-
-static void
-fill_edid(uint8_t *e)
-{
-	/* A minimal EDID 1.3 base block: fixed header, then zeros, checksum. */
-	static const uint8_t header[8] = {0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00};
-	memset(e, 0, 128);
-	memcpy(e, header, sizeof(header));
-	e[18] = 1;
-	e[19] = 3;
-	uint8_t sum = 0;
-	for (int i = 0; i < 127; i++) {
-		sum += e[i];
-	}
-	e[127] = (uint8_t)(0x100 - sum);
-}
-
-static void
-handle_update(struct sim_vm *vm, const uint8_t *p, uint32_t size)
-{
-	struct vhost_user_gpu_update u;
-	if (size < sizeof(u)) {
-		return;
-	}
-	memcpy(&u, p, sizeof(u));
-	if (u.scanout_id >= SIM_MAX_SCANOUTS) {
-		return;
-	}
-	struct sim_fb *fb = &vm->fbs[u.scanout_id];
-	if (!fb->pixels || (uint64_t)u.x + u.width > fb->width ||
-	    (uint64_t)u.y + u.height > fb->height ||
-	    size != sizeof(u) + (uint64_t)u.width * u.height * 4) {
-		fprintf(stderr, "pvgpu-sim: bad UPDATE %u,%u %ux%u on scanout %u\n", u.x, u.y,
-			u.width, u.height, u.scanout_id);
-		return;
-	}
-	for (uint32_t y = 0; y < u.height; y++) {
-		memcpy(fb->pixels + ((uint64_t)(u.y + y) * fb->width + u.x) * 4,
-		       p + sizeof(u) + (uint64_t)y * u.width * 4, (size_t)u.width * 4);
-	}
-	fb->updates++;
-}
-
-static void
-handle_scanout(struct sim_vm *vm, const uint8_t *p, uint32_t size)
-{
-	struct vhost_user_gpu_scanout s;
-	if (size != sizeof(s)) {
-		return;
-	}
-	memcpy(&s, p, sizeof(s));
-	if (s.scanout_id >= SIM_MAX_SCANOUTS || s.width > 16384 || s.height > 16384) {
-		return;
-	}
-	struct sim_fb *fb = &vm->fbs[s.scanout_id];
-	free(fb->pixels);
-	fb->pixels = NULL;
-	fb->width = fb->height = 0;
-	if (s.width && s.height) {
-		fb->pixels = calloc((size_t)s.width * s.height, 4);
-		if (fb->pixels) {
-			fb->width = s.width;
-			fb->height = s.height;
-		}
-	}
-}
-
-static void
-handle_cursor(struct sim_vm *vm, uint32_t request, const uint8_t *p, uint32_t size)
-{
-	struct vhost_user_gpu_cursor_pos pos;
-	if (size < sizeof(pos)) {
-		return;
-	}
-	memcpy(&pos, p, sizeof(pos));
-	if (pos.scanout_id >= SIM_MAX_SCANOUTS) {
-		return;
-	}
-	struct sim_cursor *c = &vm->cursors[pos.scanout_id];
-	c->x = pos.x;
-	c->y = pos.y;
-	c->visible = request != VHOST_USER_GPU_CURSOR_POS_HIDE;
-	if (request == VHOST_USER_GPU_CURSOR_UPDATE &&
-	    size == sizeof(struct vhost_user_gpu_cursor_update)) {
-		struct vhost_user_gpu_cursor_update u;
-		memcpy(&u, p, sizeof(u));
-		c->defined = true;
-		c->hot_x = u.hot_x;
-		c->hot_y = u.hot_y;
-		memcpy(c->image, u.data, sizeof(c->image));
-		c->updates++;
-	} else {
-		c->moves++;
-	}
-}
-
-/* Reads and answers one display-channel message; false when the channel died. */
-static bool
-display_handle(struct sim_vm *vm)
-{
-	struct vhost_user_hdr h;
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int) * 4)];
-	} ctl;
-	struct iovec iov = {.iov_base = &h, .iov_len = sizeof(h)};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = ctl.buf,
-			    .msg_controllen = sizeof(ctl.buf)};
-	ssize_t r = recvmsg(vm->display_fd, &mh, MSG_CMSG_CLOEXEC | MSG_WAITALL);
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); r > 0 && c; c = CMSG_NXTHDR(&mh, c)) {
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-			/* dma-bufs: nothing to show them with here. */
-			size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-			for (size_t i = 0; i < n; i++) {
-				int f;
-				memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-				close(f);
-			}
-		}
-	}
-	if (r != (ssize_t)sizeof(h) || h.size > MAX_DISPLAY_MSG) {
-		close(vm->display_fd);
-		vm->display_fd = -1;
-		return false;
-	}
-	uint8_t *p = malloc(h.size ? h.size : 1);
-	if (!p || (h.size && !vug_read_full(vm->display_fd, p, h.size))) {
-		free(p);
-		close(vm->display_fd);
-		vm->display_fd = -1;
-		return false;
-	}
-	switch (h.request) {
-	case VHOST_USER_GPU_GET_PROTOCOL_FEATURES: {
-		uint64_t f = (1ull << VHOST_USER_GPU_PROTOCOL_F_EDID) |
-			     (1ull << VHOST_USER_GPU_PROTOCOL_F_DMABUF2);
-		display_reply(vm, h.request, &f, sizeof(f));
-		break;
-	}
-	case VHOST_USER_GPU_SET_PROTOCOL_FEATURES:
-		if (h.size == 8) {
-			memcpy(&vm->display_features, p, 8);
-		}
-		break;
-	case VHOST_USER_GPU_GET_DISPLAY_INFO: {
-		struct virtio_gpu_resp_display_info di;
-		memset(&di, 0, sizeof(di));
-		di.hdr.type = VIRTIO_GPU_RESP_OK_DISPLAY_INFO;
-		for (uint32_t i = 0; i < vm->o.scanouts && i < VIRTIO_GPU_MAX_SCANOUTS; i++) {
-			di.pmodes[i].enabled = 1;
-			di.pmodes[i].r.width = vm->o.width;
-			di.pmodes[i].r.height = vm->o.height;
-		}
-		display_reply(vm, h.request, &di, sizeof(di));
-		break;
-	}
-	case VHOST_USER_GPU_GET_EDID: {
-		struct virtio_gpu_resp_edid e;
-		memset(&e, 0, sizeof(e));
-		e.hdr.type = VIRTIO_GPU_RESP_OK_EDID;
-		e.size = 128;
-		fill_edid(e.edid);
-		display_reply(vm, h.request, &e, sizeof(e));
-		break;
-	}
-	case VHOST_USER_GPU_SCANOUT:
-		handle_scanout(vm, p, h.size);
-		break;
-	case VHOST_USER_GPU_UPDATE:
-		handle_update(vm, p, h.size);
-		break;
-	case VHOST_USER_GPU_CURSOR_POS:
-	case VHOST_USER_GPU_CURSOR_POS_HIDE:
-	case VHOST_USER_GPU_CURSOR_UPDATE:
-		handle_cursor(vm, h.request, p, h.size);
-		break;
-	case VHOST_USER_GPU_DMABUF_UPDATE:
-		/* QEMU answers once the dma-buf is on screen; unblock at once. */
-		display_reply(vm, h.request, NULL, 0);
-		break;
-	default:
-		break;
-	}
-	free(p);
-	return true;
-}
-
 /* Polls the vhost socket (when `want_socket`), the display channel and the
  * call eventfd of queue `q` (or none when q < 0). Returns the poll revents
  * mask: 1 socket readable, 2 call fired; 0 on timeout; -1 if the back end left. */
@@ -321,7 +122,7 @@ serve_until(struct sim_vm *vm, bool want_socket, int q, int timeout_ms)
 	for (;;) {
 		struct pollfd p[3] = {
 			{.fd = want_socket ? vm->fd : -1, .events = POLLIN},
-			{.fd = vm->display_fd, .events = POLLIN},
+			{.fd = vm->dpy.fd, .events = POLLIN},
 			{.fd = q >= 0 ? vm->vqs[q].call_fd : -1, .events = POLLIN},
 		};
 		int n = poll(p, 3, timeout_ms);
@@ -332,7 +133,7 @@ serve_until(struct sim_vm *vm, bool want_socket, int q, int timeout_ms)
 			return 0;
 		}
 		if (p[1].revents) {
-			display_handle(vm);
+			sim_display_handle(&vm->dpy);
 		}
 		int got = 0;
 		if (p[0].revents & POLLIN) {
@@ -356,12 +157,12 @@ serve_until(struct sim_vm *vm, bool want_socket, int q, int timeout_ms)
 void
 sim_display_drain(struct sim_vm *vm, int quiet_ms)
 {
-	while (vm->display_fd >= 0) {
-		struct pollfd p = {.fd = vm->display_fd, .events = POLLIN};
+	while (vm->dpy.fd >= 0) {
+		struct pollfd p = {.fd = vm->dpy.fd, .events = POLLIN};
 		if (poll(&p, 1, quiet_ms) <= 0) {
 			return;
 		}
-		if (!display_handle(vm)) {
+		if (!sim_display_handle(&vm->dpy)) {
 			return;
 		}
 	}
@@ -370,13 +171,13 @@ sim_display_drain(struct sim_vm *vm, int quiet_ms)
 const struct sim_fb *
 sim_display_fb(const struct sim_vm *vm, uint32_t scanout)
 {
-	return scanout < SIM_MAX_SCANOUTS ? &vm->fbs[scanout] : NULL;
+	return scanout < SIM_MAX_SCANOUTS ? &vm->dpy.fbs[scanout] : NULL;
 }
 
 const struct sim_cursor *
 sim_display_cursor(const struct sim_vm *vm, uint32_t scanout)
 {
-	return scanout < SIM_MAX_SCANOUTS ? &vm->cursors[scanout] : NULL;
+	return scanout < SIM_MAX_SCANOUTS ? &vm->dpy.cursors[scanout] : NULL;
 }
 
 /* ------------------------------------------------------------ vhost-user front end */
@@ -537,7 +338,8 @@ sim_vm_create(int fd, const struct sim_vm_options *o, const char **why)
 	}
 	vm->o = *o;
 	vm->fd = fd;
-	vm->display_fd = vm->backend_req_fd = -1;
+	vm->backend_req_fd = -1;
+	sim_display_init(&vm->dpy, o->scanouts, o->width, o->height);
 	for (unsigned q = 0; q < SIM_NUM_QUEUES; q++) {
 		vm->vqs[q].kick_fd = vm->vqs[q].call_fd = vm->vqs[q].err_fd = -1;
 	}
@@ -621,7 +423,7 @@ sim_vm_create(int fd, const struct sim_vm_options *o, const char **why)
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		FAIL("socketpair");
 	}
-	vm->display_fd = sv[0];
+	vm->dpy.fd = sv[0];
 	bool ok = request(vm, VHOST_USER_GPU_SET_SOCKET, NULL, 0, &sv[1], 1);
 	close(sv[1]);
 	if (!ok) {
@@ -685,11 +487,9 @@ sim_vm_destroy(struct sim_vm *vm)
 			}
 		}
 	}
-	for (unsigned i = 0; i < SIM_MAX_SCANOUTS; i++) {
-		free(vm->fbs[i].pixels);
-	}
-	int fds[4] = {vm->fd, vm->display_fd, vm->backend_req_fd, vm->memfd};
-	for (unsigned i = 0; i < 4; i++) {
+	sim_display_finish(&vm->dpy);
+	int fds[3] = {vm->fd, vm->backend_req_fd, vm->memfd};
+	for (unsigned i = 0; i < 3; i++) {
 		if (fds[i] >= 0) {
 			close(fds[i]);
 		}

@@ -17,12 +17,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim_display.h"
 #include "vgp_vhost_user.h"
 
 #define SIM_CTRLQ 0
 #define SIM_CURSORQ 1
 #define SIM_NUM_QUEUES 2
-#define SIM_MAX_SCANOUTS 16
 
 struct sim_vm_options {
 	uint64_t ram_size;             /* bytes, split in two regions */
@@ -32,19 +32,6 @@ struct sim_vm_options {
 	bool mem_table;                /* SET_MEM_TABLE even when ADD_MEM_REG is offered */
 	bool ring_reset_bit;           /* ack bit 40 unasked, as QEMU 10 does */
 	int timeout_ms;                /* how long to wait for any answer */
-};
-
-struct sim_fb {
-	uint32_t width, height; /* 0: disabled */
-	uint8_t *pixels;        /* BGRX rows of width*4 bytes */
-	uint64_t updates;
-};
-
-struct sim_cursor {
-	bool defined, visible;
-	uint32_t hot_x, hot_y, x, y;
-	uint32_t image[64 * 64];
-	uint64_t updates, moves;
 };
 
 /** A descriptor as the guest writes it (raw: for hostile rings). */
