@@ -117,6 +117,12 @@ reap(struct backend *be)
 		fprintf(stderr, PROG ": vm %u: back end CRASHED (signal %d)\n", be->vm_index,
 			WTERMSIG(status));
 		be->crashes++;
+	} else if (r > 0 && WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+		/* After a clean disconnect a back end exits 0; anything else (an
+		 * error, a sanitizer report) counts as a failure. */
+		fprintf(stderr, PROG ": vm %u: back end exited with status %d\n", be->vm_index,
+			WEXITSTATUS(status));
+		be->crashes++;
 	}
 	be->child = 0;
 	if (be->tmp_sock[0]) {
