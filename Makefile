@@ -1,15 +1,19 @@
 # pvgpu — thin wrapper around Meson so that the two set-up commands are
 #   make demo   (install deps if missing, build, run glxgears through pvgpu-vtest)
 #   make test   (install deps if missing, build, run the whole test suite)
+#   make bench  (native vs virglrenderer vs pvgpu: out/bench/results.json, report.md, PNGs)
 # Variables: BUILD (build dir), MESON_ARGS (extra `meson setup` options),
-#            SUITES (meson test --suite list, default: all), DEMO_SECONDS.
+#            SUITES (meson test --suite list, default: all), DEMO_SECONDS,
+#            BENCH_ARGS (pvgpu-bench options, e.g. --quick), BENCH_OUT.
 
 BUILD ?= build
 MESON_ARGS ?=
 SUITES ?=
 DEMO_SECONDS ?= 10
+BENCH_ARGS ?=
+BENCH_OUT ?= out/bench
 
-.PHONY: all deps build test demo asan clean format-check
+.PHONY: all deps build test demo bench asan clean format-check
 
 all: build
 
@@ -28,6 +32,9 @@ test: build
 
 demo: build
 	BUILD=$(BUILD) DEMO_SECONDS=$(DEMO_SECONDS) scripts/demo.sh
+
+bench: build
+	python3 $(BUILD)/bench/pvgpu-bench --out $(BENCH_OUT) $(BENCH_ARGS)
 
 # Unit, protocol, shader and guest suites again under AddressSanitizer + UBSan.
 asan: deps

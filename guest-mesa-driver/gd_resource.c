@@ -294,6 +294,100 @@ write_inline(struct gd_context *ctx, struct gd_resource *res, uint32_t level,
 	return ctx->error;
 }
 
+/* ------------------------------------------------------ map / unmap */
+
+struct gd_transfer {
+	struct gd_resource *res;
+	uint32_t level, usage;
+	struct gd_box box;
+	struct xfer_geom g;
+	enum gd_xfer_path path;
+};
+
+int
+gd_transfer_map(struct gd_context *ctx, struct gd_resource *res, uint32_t level, uint32_t usage,
+		const struct gd_box *box, enum gd_xfer_path path, void **ptr, uint32_t *stride,
+		uint32_t *layer_stride, struct gd_transfer **out)
+{
+	*out = NULL;
+	*ptr = NULL;
+	struct gd_transfer *t = calloc(1, sizeof(*t));
+	int r = t ? xfer_geom(res, level, box, &t->g) : -ENOMEM;
+	if (r == 0 && (!(usage & (GD_MAP_READ | GD_MAP_WRITE)) || path > GD_XFER_INLINE)) {
+		r = -EINVAL;
+	}
+	if (r < 0 || ctx->error) {
+		free(t);
+		return r < 0 ? r : ctx->error;
+	}
+	struct gd_winsys *ws = ctx->screen->ws;
+	if (usage & GD_MAP_READ) {
+		bool busy = false;
+		r = gd_cmdbuf_submit(ctx);
+		if (r == 0) {
+			r = ws->impl->transfer(ws, res->ws_res, level, box, t->g.origin, false);
+		}
+		/* A transfer from the host completes asynchronously on some transports. */
+		if (r == 0) {
+			r = ws->impl->resource_busy(ws, res->ws_res, true, &busy);
+		}
+		if (r == 0) {
+			res->backing_in_flight = false;
+		}
+	} else {
+		/* The host may still be reading the previous upload from this memory. */
+		r = gd_resource_backing_idle(ctx, res);
+	}
+	if (r < 0) {
+		free(t);
+		return gd_ctx_fail(ctx, r);
+	}
+	gd_resource_ref(res);
+	*t = (struct gd_transfer){res, level, usage, *box, t->g, path};
+	*stride = t->g.level_stride;
+	*layer_stride = t->g.level_layer_stride;
+	*out = t;
+	*ptr = (uint8_t *)res->ws_res->map + t->g.origin;
+	return 0;
+}
+
+int
+gd_transfer_unmap(struct gd_context *ctx, struct gd_transfer *t)
+{
+	if (!t) {
+		return -EINVAL;
+	}
+	struct gd_resource *res = t->res;
+	int r = ctx->error;
+	if (r == 0 && (t->usage & GD_MAP_WRITE)) {
+		const struct xfer_geom *g = &t->g;
+		if (t->path == GD_XFER_INLINE) {
+			r = write_inline(ctx, res, t->level, &t->box,
+					 (const uint8_t *)res->ws_res->map + g->origin,
+					 g->level_stride, g->level_layer_stride);
+		} else if (t->path == GD_XFER_TRANSFER3D) {
+			res->backing_in_flight = true;
+			encode_transfer3d(ctx, res, t->level, &t->box, g);
+			r = ctx->error;
+		} else {
+			res->backing_in_flight = true;
+			/* Earlier commands come first: the host runs them in submission order. */
+			r = gd_cmdbuf_submit(ctx);
+			if (r == 0) {
+				struct gd_winsys *ws = ctx->screen->ws;
+				r = ws->impl->transfer(ws, res->ws_res, t->level, &t->box,
+						       g->origin, true);
+			}
+			if (r < 0) {
+				gd_ctx_fail(ctx, r);
+			}
+		}
+	}
+	gd_resource_unref(res);
+	free(t);
+	return r;
+}
+
 int
 gd_texture_write(struct gd_context *ctx, struct gd_resource *res, uint32_t level,
 		 const struct gd_box *box, const void *data, uint32_t stride, uint32_t layer_stride,
@@ -305,25 +399,18 @@ gd_texture_write(struct gd_context *ctx, struct gd_resource *res, uint32_t level
 		return r < 0 ? r : ctx->error;
 	}
 	if (path == GD_XFER_INLINE) {
+		/* Straight from the caller into the stream: guest memory is not involved. */
 		return write_inline(ctx, res, level, box, data, stride, layer_stride);
 	}
-	r = gd_resource_backing_idle(ctx, res);
+	struct gd_transfer *t;
+	void *map;
+	uint32_t mstride, mlayer;
+	r = gd_transfer_map(ctx, res, level, GD_MAP_WRITE, box, path, &map, &mstride, &mlayer, &t);
 	if (r < 0) {
-		return gd_ctx_fail(ctx, r);
+		return r;
 	}
-	copy_box(&g, res->ws_res->map, (uint8_t *)data, stride, layer_stride, true);
-	res->backing_in_flight = true;
-	if (path == GD_XFER_TRANSFER3D) {
-		encode_transfer3d(ctx, res, level, box, &g);
-		return ctx->error;
-	}
-	/* Earlier commands come first: the host runs them in submission order. */
-	r = gd_cmdbuf_submit(ctx);
-	if (r == 0) {
-		struct gd_winsys *ws = ctx->screen->ws;
-		r = ws->impl->transfer(ws, res->ws_res, level, box, g.origin, true);
-	}
-	return r < 0 ? gd_ctx_fail(ctx, r) : 0;
+	copy_box(&t->g, res->ws_res->map, (uint8_t *)data, stride, layer_stride, true);
+	return gd_transfer_unmap(ctx, t);
 }
 
 int
@@ -348,22 +435,16 @@ gd_texture_read(struct gd_context *ctx, struct gd_resource *res, uint32_t level,
 	if (r < 0 || ctx->error) {
 		return r < 0 ? r : ctx->error;
 	}
-	struct gd_winsys *ws = ctx->screen->ws;
-	bool busy = false;
-	r = gd_cmdbuf_submit(ctx);
-	if (r == 0) {
-		r = ws->impl->transfer(ws, res->ws_res, level, box, g.origin, false);
-	}
-	/* A transfer from the host completes asynchronously on some transports. */
-	if (r == 0) {
-		r = ws->impl->resource_busy(ws, res->ws_res, true, &busy);
-	}
+	struct gd_transfer *t;
+	void *map;
+	uint32_t mstride, mlayer;
+	r = gd_transfer_map(ctx, res, level, GD_MAP_READ, box, GD_XFER_AUTO, &map, &mstride,
+			    &mlayer, &t);
 	if (r < 0) {
-		return gd_ctx_fail(ctx, r);
+		return r;
 	}
-	res->backing_in_flight = false;
-	copy_box(&g, res->ws_res->map, data, stride, layer_stride, false);
-	return 0;
+	copy_box(&t->g, res->ws_res->map, data, stride, layer_stride, false);
+	return gd_transfer_unmap(ctx, t);
 }
 
 int

@@ -10,7 +10,7 @@ libepoxy-dev libegl-dev libgbm-dev libdrm-dev libpng-dev libx11-dev
 libgl1-mesa-dri libegl-mesa0 libgl1-mesa-dev
 xvfb xauth x11-utils mesa-utils glmark2-x11 glmark2-es2-x11
 virgl-server libvirglrenderer-dev
-util-linux python3 glslang-tools piglit
+util-linux python3 glslang-tools piglit gnuplot-nox
 "
 
 missing=""

@@ -13,10 +13,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "demo_png.h"
 #include "gd.h"
 #include "gears_model.h"
 #include "vgp_gallium.h"
+#include "vgp_png.h"
 #include "vgp_virgl_format.h"
 
 static const char VS[] = "VERT\n"
@@ -278,7 +278,7 @@ save_png(struct gd_context *ctx, struct scene *sc, const struct options *o)
 	struct gd_box box = {0, 0, 0, (int32_t)o->width, (int32_t)o->height, 1};
 	int r = gd_texture_read(ctx, sc->color, 0, &box, px, (uint32_t)stride, 0);
 	if (r == 0) {
-		r = demo_png_write_bgra(o->png, px, o->width, o->height, stride, true) ? 0 : -EIO;
+		r = vgp_png_write_bgra(o->png, px, o->width, o->height, stride, true) ? 0 : -EIO;
 	}
 	free(px);
 	return r;

@@ -152,6 +152,24 @@ int gd_buffer_read(struct gd_context *ctx, struct gd_resource *res, uint32_t off
 int gd_texture_read(struct gd_context *ctx, struct gd_resource *res, uint32_t level,
 		    const struct gd_box *box, void *data, uint32_t stride, uint32_t layer_stride);
 
+/*
+ * Direct access to a resource's guest memory, Gallium-style. gd_transfer_map
+ * sets *ptr to the box origin; rows are *stride bytes apart, layers
+ * *layer_stride. With GD_MAP_READ the host's contents are fetched first (flush
+ * and wait); with GD_MAP_WRITE, gd_transfer_unmap sends the box to the host by
+ * `path` (GD_XFER_AUTO/STAGING: winsys transfer; TRANSFER3D: a command in the
+ * stream; INLINE: the bytes copied into the stream). Returns 0 or an error
+ * (argument errors leave the context usable). The pointer is valid until unmap.
+ */
+#define GD_MAP_READ 1u
+#define GD_MAP_WRITE 2u
+struct gd_transfer;
+int gd_transfer_map(struct gd_context *ctx, struct gd_resource *res, uint32_t level, uint32_t usage,
+		    const struct gd_box *box, enum gd_xfer_path path, void **ptr, uint32_t *stride,
+		    uint32_t *layer_stride, struct gd_transfer **out);
+/** Ends a mapping (uploading for GD_MAP_WRITE); returns the first error, 0 if none. */
+int gd_transfer_unmap(struct gd_context *ctx, struct gd_transfer *t);
+
 #ifdef __cplusplus
 }
 #endif

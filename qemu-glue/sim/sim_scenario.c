@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "demo_png.h"
+#include "vgp_png.h"
 
 #define RES_BASE 100
 #define CURSOR_RES 200
@@ -176,7 +176,7 @@ check_fb(struct sim_run *run, struct sim_vm *vm, unsigned s, uint32_t w, uint32_
 		char path[512];
 		snprintf(path, sizeof(path), "%s/vm%u-scanout%u.png", run->out_dir, run->vm_index,
 			 s);
-		if (!demo_png_write_bgra(path, fb->pixels, w, h, (size_t)w * 4, false)) {
+		if (!vgp_png_write_bgra(path, fb->pixels, w, h, (size_t)w * 4, false)) {
 			fprintf(stderr, "pvgpu-sim: cannot write %s\n", path);
 		}
 	}

@@ -21,7 +21,10 @@ vr_caps_init_profile(struct vgp_caps_v2 *caps)
 		   /* Implemented and tested by the GL backend's draw path
 		    * (tests/render/test_gl_draw.c). */
 		   BIT(VGP_BSET_BLEND_EQ_SEP) | BIT(VGP_BSET_VERTEX_ELEMENT_INSTANCE_DIVISOR) |
-		   BIT(VGP_BSET_TIMER_QUERY);
+		   BIT(VGP_BSET_TIMER_QUERY) |
+		   /* Stream output pause/resume (append) and interleaving into several
+		    * buffers: tests/render/test_gl_streamout.c. */
+		   BIT(VGP_BSET_STREAMOUT_PAUSE_RESUME);
 	v1->glsl_level = 330;
 	v1->max_texture_array_layers = 256;
 	v1->max_streamout_buffers = 4;

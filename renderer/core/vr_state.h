@@ -202,6 +202,8 @@ struct vr_draw_info {
 	bool primitive_restart;
 	uint32_t restart_index;
 	uint32_t min_index, max_index;
+	/* Draw auto when non-zero: Mesa sends the target's buffer_size, not its
+	 * handle; the count comes from the last streamout target bound. */
 	uint32_t count_from_so;
 	uint32_t vertices_per_patch;
 	uint32_t drawid;

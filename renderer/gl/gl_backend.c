@@ -200,9 +200,13 @@ fill_caps(struct vr_backend *vbe, struct vgp_caps_v2 *caps)
 		caps->min_texture_gather_offset = be->gather_offset[0];
 		caps->max_texture_gather_offset = be->gather_offset[1];
 	}
-	/* Per-render-target blend functions (glBlendFuncSeparatei) are core in GL 4.0. */
+	/* Per-render-target blend functions (glBlendFuncSeparatei) are core in GL 4.0.
+	 * GLSL 4.00 makes Mesa expose ARB_gpu_shader5 (textureGather with a component,
+	 * bitfield and multiply-high built-ins, interpolateAt*, GS invocations): the
+	 * translator emits those under GL_ARB_gpu_shader5, which a 4.0 host has. */
 	if (be->gl_version >= 40) {
 		caps->v1.bset |= 1u << VGP_BSET_INDEP_BLEND_FUNC;
+		caps->v1.glsl_level = 400;
 	}
 	/* Mesa accepts every vertex format but R11G11B10 without asking; that one it
 	 * only uses when this bit is set (GL 4.4 packed-float vertex fetch). */
@@ -322,6 +326,9 @@ destroy(struct vr_backend *vbe)
 		glDeleteSync(be->fence);
 	}
 	gl_programs_finish(be);
+	if (be->so_query) {
+		glDeleteQueries(1, &be->so_query);
+	}
 	glDeleteVertexArrays(1, &be->empty_vao);
 	glDeleteFramebuffers(1, &be->read_fbo.id);
 	glDeleteFramebuffers(1, &be->draw_fbo.id);

@@ -102,6 +102,8 @@ object_create(struct vr_backend_ctx *bctx, struct vr_object *obj)
 		return gl_sampler_object_create(c, obj);
 	case VIRGL_OBJECT_QUERY:
 		return gl_query_object_create(c, obj);
+	case VIRGL_OBJECT_STREAMOUT_TARGET:
+		return gl_so_target_create(c, obj);
 	default:
 		return true;
 	}
@@ -126,6 +128,9 @@ object_destroy(struct vr_backend_ctx *bctx, struct vr_object *obj)
 		break;
 	case VIRGL_OBJECT_QUERY:
 		gl_query_object_destroy(c, obj);
+		break;
+	case VIRGL_OBJECT_STREAMOUT_TARGET:
+		gl_so_target_destroy(c, obj);
 		break;
 	default:
 		break;
@@ -232,6 +237,7 @@ gl_ctx_init_impl(struct vr_ctx_impl *impl)
 		.blit = gl_blit,
 		.resource_copy_region = gl_copy_region,
 		.flush = flush,
+		.set_streamout_targets = gl_set_streamout_targets,
 	};
 	gl_draw_init_ctx(impl);
 	gl_sampler_init_ctx(impl);

@@ -371,6 +371,7 @@ gl_sub_release_draw(struct gl_sub *s)
 		}
 	}
 	gl_swap_ref(&s->cond_query, NULL);
+	gl_so_release(s);
 }
 
 /* ------------------------------------------------------------------ draw */
@@ -518,6 +519,15 @@ gl_draw_vbo(struct vr_backend_ctx *bctx, const struct vr_draw_info *d)
 	struct gl_ctx *c = gl_ctx(bctx);
 	struct gl_backend *be = c->be;
 	struct gl_sub *s = c->cur;
+	struct vr_draw_info auto_draw;
+	if (d->count_from_so && s) {
+		/* Draw auto: what the target holds, as a non-indexed draw from 0. */
+		auto_draw = *d;
+		auto_draw.count = gl_so_target_vertices(s->so_last_target);
+		auto_draw.start = 0;
+		auto_draw.indexed = false;
+		d = &auto_draw;
+	}
 	if (!s || !draw_supported(be, s, d)) {
 		return true;
 	}
@@ -555,7 +565,12 @@ gl_draw_vbo(struct vr_backend_ctx *bctx, const struct vr_draw_info *d)
 		}
 	}
 	s->dirty &= ~(GL_DIRTY_VIEWS | GL_DIRTY_UBO | GL_DIRTY_VB);
+	struct gl_so_draw so;
+	if (!gl_so_begin(c, s, p, d, &so)) {
+		return false;
+	}
 	issue_draw(be, s, d);
+	gl_so_end(c, s, p, &so);
 	be->stats.draws++;
 	be->stats.calls++;
 	return gl_check(be, "draw");

@@ -206,6 +206,8 @@ struct gl_backend {
 	GLuint empty_vao;             /* draws without vertex elements */
 	bool render_cond_active;
 	GLuint render_cond_query;
+	uint32_t tf_written_queries; /* guest PRIMITIVES_EMITTED queries now active */
+	GLuint so_query;             /* ours, counting a capture of unknown size (gl_streamout.c) */
 	struct vr_ctx_impl ctx_impl; /* filled at creation (gl_ctx.c) */
 };
 
@@ -345,6 +347,8 @@ struct gl_sub {
 	float clip_planes[8][4]; /* SET_CLIP_STATE, clip space */
 	uint64_t clip_gen;       /* const_gen generation of clip_planes; 0 = never set (zeros) */
 	struct gl_program *prog; /* program of the last draw (valid unless GL_DIRTY_PROG) */
+	struct vr_object *so_targets[VR_SHADER_SO_BUFFERS]; /* referenced STREAMOUT_TARGETs */
+	struct vr_object *so_last_target; /* first target of the last non-empty set (draw auto) */
 };
 
 /** Points *slot at obj, taking a reference on obj and dropping the old one. */
@@ -399,6 +403,11 @@ struct gl_program {
 	uint64_t const_gen[GL_STAGES]; /* generation last uploaded */
 	uint64_t clip_gen;             /* gl_sub.clip_gen last uploaded (0: zeros, GL's default) */
 	float adjust_y, alpha_ref;     /* last uploaded values */
+	/* Transform feedback layout of the last vertex stage (0 mask: no capture). */
+	uint32_t so_buffer_mask;
+	uint32_t so_stride[VR_SHADER_SO_BUFFERS]; /* dwords per vertex */
+	bool so_gs;                               /* captured after a geometry shader */
+	uint32_t so_gs_prim;                      /* its output primitive (PIPE_PRIM_*) */
 };
 bool gl_shader_object_create(struct gl_ctx *c, struct vr_object *obj);
 void gl_shader_object_destroy(struct gl_ctx *c, struct vr_object *obj);
@@ -441,6 +450,31 @@ gl_ubo_point(uint32_t stage, uint32_t index)
 }
 /** glView class (bits per texel) of an internal format; 0 if only self-compatible. */
 int gl_view_class(GLenum internal);
+
+/* Stream output (gl_streamout.c). */
+struct gl_so_draw {
+	bool active; /* transform feedback begun for this draw */
+	bool query;  /* counted by be->so_query */
+	uint64_t prims;
+	uint32_t vpp; /* vertices per captured primitive */
+};
+bool gl_so_target_create(struct gl_ctx *c, struct vr_object *obj);
+void gl_so_target_destroy(struct gl_ctx *c, struct vr_object *obj);
+/** Vertices a target holds, for draw auto (count_from_so); 0 for NULL. */
+uint32_t gl_so_target_vertices(const struct vr_object *obj);
+void gl_set_streamout_targets(struct vr_backend_ctx *bctx, uint32_t append_mask, uint32_t count,
+			      struct vr_object *const *targets);
+/** Drops the sub-context's target references. */
+void gl_so_release(struct gl_sub *s);
+/**
+ * Binds the targets and begins transform feedback for draw `d` with program `p`
+ * when it captures (st->active); false on a GL error. Pair with gl_so_end().
+ */
+bool gl_so_begin(struct gl_ctx *c, struct gl_sub *s, const struct gl_program *p,
+		 const struct vr_draw_info *d, struct gl_so_draw *st);
+/** Ends the capture begun by gl_so_begin() and advances the targets' fill. */
+void gl_so_end(struct gl_ctx *c, struct gl_sub *s, const struct gl_program *p,
+	       struct gl_so_draw *st);
 
 /* Blits and copies (gl_blit.c). */
 bool gl_blit(struct vr_backend_ctx *bctx, const struct vr_blit *blit);

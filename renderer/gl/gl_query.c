@@ -76,6 +76,7 @@ gl_query_object_destroy(struct gl_ctx *c, struct vr_object *obj)
 	gl_make_current(be);
 	if (q->active && q->target != GL_TIMESTAMP) {
 		glEndQuery(q->target);
+		be->tf_written_queries -= q->target == GL_TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN;
 	}
 	if (be->render_cond_active && be->render_cond_query == q->id) {
 		glEndConditionalRender();
@@ -99,6 +100,9 @@ begin_query(struct vr_backend_ctx *bctx, struct vr_object *obj)
 	if (q->target != GL_TIMESTAMP) {
 		glBeginQuery(q->target, q->id);
 	}
+	/* Stream output then cannot count a capture with a query of its own. */
+	gl_ctx(bctx)->be->tf_written_queries +=
+		q->target == GL_TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN;
 	q->active = true;
 	q->ended = false;
 	return gl_check(gl_ctx(bctx)->be, "begin query");
@@ -116,6 +120,8 @@ end_query(struct vr_backend_ctx *bctx, struct vr_object *obj)
 		glQueryCounter(q->id, GL_TIMESTAMP); /* timestamps only end */
 	} else if (q->active) {
 		glEndQuery(q->target);
+		gl_ctx(bctx)->be->tf_written_queries -=
+			q->target == GL_TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN;
 	}
 	q->active = false;
 	q->ended = q->id != 0;

@@ -36,10 +36,31 @@ struct gl_shader {
 	struct gl_shader_variant v[GL_SHADER_VARIANTS];
 	uint32_t nv, evict;
 	bool have_info;             /* info below is from a translation */
+	struct vr_shader_so so;     /* stream output layout (num_outputs 0: none) */
 	struct vr_shader_info info; /* interface (key-independent) */
 };
 
 static const char *const stage_prefix[GL_STAGES] = {"vs", "fs", "gs"};
+
+static void
+so_from_state(struct vr_shader_so *so, const struct vr_shader_state *st)
+{
+	so->num_outputs = st->num_so_outputs;
+	for (uint32_t b = 0; b < VR_SHADER_SO_BUFFERS; b++) {
+		so->stride[b] = st->so_stride[b];
+	}
+	for (uint32_t i = 0; i < st->num_so_outputs && i < VR_SHADER_SO_MAX_OUTPUTS; i++) {
+		const struct vr_so_output *o = &st->so_outputs[i];
+		so->outputs[i] = (struct vr_shader_so_output){
+			.register_index = o->register_index,
+			.start_component = o->start_component,
+			.num_components = o->num_components,
+			.output_buffer = o->output_buffer,
+			.dst_offset = o->dst_offset,
+			.stream = o->stream,
+		};
+	}
+}
 
 bool
 gl_shader_object_create(struct gl_ctx *c, struct vr_object *obj)
@@ -52,6 +73,7 @@ gl_shader_object_create(struct gl_ctx *c, struct vr_object *obj)
 	}
 	sh->serial = ++be->next_serial;
 	sh->stage = st->stage;
+	so_from_state(&sh->so, st);
 	size_t len = strnlen(st->text, st->text_len);
 	vr_dbg(VR_CAT_GL, "shader %u (stage %u) TGSI:\n%s", obj->handle, st->stage, st->text);
 	if (be->glsl_passthrough && strncmp(st->text, "#version", 8) == 0) {
@@ -249,6 +271,10 @@ compile_stages(struct gl_ctx *c, struct gl_sub *s, const struct vr_shader_key *f
 			}
 			k->gs_follows =
 				st == VIRGL_SHADER_VERTEX && s->shaders[VIRGL_SHADER_GEOMETRY];
+			const struct gl_shader *sh = s->shaders[st]->backend_priv;
+			if (!k->gs_follows && sh->so.num_outputs) {
+				k->so = &sh->so; /* the last vertex stage captures */
+			}
 #ifdef PVGPU_HAVE_TRANSLATOR
 			if (next && next->have_info) {
 				vr_shader_key_set_next_stage(k, &next->info, next_key);
@@ -301,6 +327,47 @@ setup_uniforms(struct gl_backend *be, struct gl_program *p)
 	p->adjust_y = p->alpha_ref = -12345.0f; /* never a real value: first draw sets */
 }
 
+/* Declares the last vertex stage's transform feedback varyings on `prog` (before
+ * linking) and records the layout the draw path needs in `layout`. */
+static bool
+set_so_varyings(struct gl_ctx *c, const struct gl_sub *s, GLuint prog, struct gl_program *layout)
+{
+	const struct vr_object *last = s->shaders[VIRGL_SHADER_GEOMETRY]
+					       ? s->shaders[VIRGL_SHADER_GEOMETRY]
+					       : s->shaders[VIRGL_SHADER_VERTEX];
+	const struct gl_shader *sh = last->backend_priv;
+	if (!sh->so.num_outputs || sh->glsl) {
+		return true; /* passthrough GLSL has no pvgpu_so* outputs */
+	}
+#ifndef PVGPU_HAVE_TRANSLATOR
+	(void)c, (void)prog, (void)layout;
+	return true;
+#else
+	struct vr_shader_so_varyings *v = malloc(sizeof(*v));
+	const char *names[VR_SHADER_SO_MAX_VARYINGS];
+	char err[128] = "";
+	if (!v) {
+		return false;
+	}
+	if (!vr_shader_so_varyings(&sh->so, v, err, sizeof(err))) {
+		/* The emitter already rejected it (same check); keep the error anyway. */
+		vr_ctx_error(c->ctx, "shader %u: %s", last->handle, err);
+		free(v);
+		return false;
+	}
+	for (uint32_t i = 0; i < v->count; i++) {
+		names[i] = v->names[i];
+	}
+	glTransformFeedbackVaryings(prog, (GLsizei)v->count, names, GL_INTERLEAVED_ATTRIBS);
+	layout->so_buffer_mask = v->buffer_mask;
+	memcpy(layout->so_stride, sh->so.stride, sizeof(layout->so_stride));
+	layout->so_gs = last != s->shaders[VIRGL_SHADER_VERTEX];
+	layout->so_gs_prim = sh->info.gs_output_prim;
+	free(v);
+	return true;
+#endif
+}
+
 static struct gl_program *
 link_program(struct gl_ctx *c, struct gl_sub *s, const struct vr_shader_key *key,
 	     const uint32_t serial[GL_STAGES], uint32_t hash)
@@ -315,6 +382,11 @@ link_program(struct gl_ctx *c, struct gl_sub *s, const struct vr_shader_key *key
 		if (ids[st]) {
 			glAttachShader(prog, ids[st]);
 		}
+	}
+	struct gl_program so_layout = {0};
+	if (!set_so_varyings(c, s, prog, &so_layout)) {
+		glDeleteProgram(prog);
+		return NULL;
 	}
 	glLinkProgram(prog);
 	be->stats.programs_linked++;
@@ -337,6 +409,10 @@ link_program(struct gl_ctx *c, struct gl_sub *s, const struct vr_shader_key *key
 	}
 	p->id = prog;
 	p->hash = hash;
+	p->so_buffer_mask = so_layout.so_buffer_mask;
+	memcpy(p->so_stride, so_layout.so_stride, sizeof(p->so_stride));
+	p->so_gs = so_layout.so_gs;
+	p->so_gs_prim = so_layout.so_gs_prim;
 	p->key = *key;
 	memcpy(p->serial, serial, sizeof(p->serial));
 	setup_uniforms(be, p);

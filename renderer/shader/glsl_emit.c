@@ -145,7 +145,7 @@ emit_literal(struct glsl_buf *b, enum glsl_type t, uint32_t bits)
 	glsl_buf_puts(b, tmp);
 }
 
-static void
+void
 emit_addr_expr(struct emit_ctx *c, struct glsl_buf *b, const struct tgsi_indirect *ind)
 {
 	char ch = "xyzw"[ind->swizzle & 3];
@@ -388,6 +388,10 @@ emit_instruction(struct emit_ctx *c, uint32_t i)
 	if (flags & TGSI_OPF_TEX) {
 		return emit_tex(c, in);
 	}
+	if (in->opcode == TGSI_OP_INTERP_CENTROID || in->opcode == TGSI_OP_INTERP_SAMPLE ||
+	    in->opcode == TGSI_OP_INTERP_OFFSET) {
+		return emit_interp(c, in);
+	}
 	if (emit_flow(c, in, i + 1 == c->prog->num_insts)) {
 		return true;
 	}
@@ -459,7 +463,7 @@ glsl_emit_program(const struct vr_tgsi_program *prog, const struct vr_shader_key
 	c->es = c->key->target == VR_GLSL_ES_300;
 	c->err = res->error;
 	c->err_size = sizeof(res->error);
-	bool ok = emit_analyze(c) && emit_body(c) && assemble(c, res);
+	bool ok = emit_analyze(c) && emit_so_check(c) && emit_body(c) && assemble(c, res);
 	glsl_buf_finish(&c->decl);
 	glsl_buf_finish(&c->body);
 	free(c->decl_is_array);

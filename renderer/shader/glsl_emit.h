@@ -110,6 +110,8 @@ void emit_src(struct emit_ctx *c, struct glsl_buf *b, const struct tgsi_src *s, 
 void emit_src_swz(struct emit_ctx *c, struct glsl_buf *b, const struct tgsi_src *s,
 		  enum glsl_type t, const uint8_t *sw, unsigned n);
 /** Stores `expr` (of type t, width popcount(mask)) into the instruction's dst. */
+/* The address register an indirect operand names, as a GLSL int (`addr0.x`). */
+void emit_addr_expr(struct emit_ctx *c, struct glsl_buf *b, const struct tgsi_indirect *ind);
 void emit_store(struct emit_ctx *c, const struct tgsi_instruction *in, enum glsl_type t,
 		const char *expr);
 /** Type name for `t` with n components: float/vec2.., int/ivec2.., uint/uvec2... */
@@ -129,6 +131,14 @@ void emit_io_declarations(struct emit_ctx *c, struct glsl_buf *out);
 bool emit_io_name_for_info(const struct emit_ctx *c, bool input, uint32_t idx, char *buf, size_t n);
 /** GLSL expression reading input register `idx` (vertex `vtx` in a GS) as a vec4. */
 void emit_input_name(struct emit_ctx *c, struct glsl_buf *b, uint32_t idx, const char *vtx);
+bool emit_interp(struct emit_ctx *c, const struct tgsi_instruction *in);
+
+/* glsl_emit_so.c: stream-output captures (key->so, last vertex stage only). */
+/** Validates key->so against the layout rules and the declared outputs. */
+bool emit_so_check(struct emit_ctx *c);
+void emit_so_declarations(struct emit_ctx *c, struct glsl_buf *out);
+/** Assignments for pvgpu_write_outputs(). */
+void emit_so_writes(struct emit_ctx *c, struct glsl_buf *out);
 
 /* glsl_emit_alu.c */
 bool emit_alu(struct emit_ctx *c, const struct tgsi_instruction *in);

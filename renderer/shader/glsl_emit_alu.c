@@ -304,16 +304,18 @@ static const char *const helper_src[] = {
 	"\tif (a < 0) {\n\t\thi -= uint(b);\n\t}\n"
 	"\tif (b < 0) {\n\t\thi -= uint(a);\n\t}\n"
 	"\treturn int(hi);\n}\n",
-	/* H_UBFE / H_IBFE: offset and width masked to 5 bits, width 0 gives 0. */
+	/* H_UBFE / H_IBFE: GLSL bitfieldExtract, which nir_to_tgsi maps to them: the
+	 * offset is masked to 5 bits, a width of 0 gives 0 and a width reaching bit 31
+	 * (32 included: the whole word) is a plain shift. */
 	"uint pvgpu_ubfe(uint v, uint off, uint bits)\n{\n"
-	"\toff &= 31u;\n\tbits &= 31u;\n"
+	"\toff &= 31u;\n"
 	"\tif (bits == 0u) {\n\t\treturn 0u;\n\t}\n"
-	"\tif (bits + off < 32u) {\n\t\treturn (v << (32u - bits - off)) >> (32u - bits);\n\t}\n"
+	"\tif (bits < 32u - off) {\n\t\treturn (v << (32u - bits - off)) >> (32u - bits);\n\t}\n"
 	"\treturn v >> off;\n}\n",
 	"int pvgpu_ibfe(int v, uint off, uint bits)\n{\n"
-	"\toff &= 31u;\n\tbits &= 31u;\n"
+	"\toff &= 31u;\n"
 	"\tif (bits == 0u) {\n\t\treturn 0;\n\t}\n"
-	"\tif (bits + off < 32u) {\n\t\treturn (v << (32u - bits - off)) >> (32u - bits);\n\t}\n"
+	"\tif (bits < 32u - off) {\n\t\treturn (v << (32u - bits - off)) >> (32u - bits);\n\t}\n"
 	"\treturn v >> off;\n}\n",
 	/* H_BFI */
 	"uint pvgpu_bfi(uint base, uint ins, uint off, uint bits)\n{\n"

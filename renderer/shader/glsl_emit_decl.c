@@ -144,6 +144,51 @@ tex_op_compares(unsigned op)
 	       op != TGSI_OP_TXF_LZ && op != TGSI_OP_LODQ;
 }
 
+/* Records a texture instruction's use of `unit`: target (from SVIEW or the
+ * instruction) and whether it compares. */
+static bool
+note_sampler_use(struct emit_ctx *c, const struct tgsi_instruction *in, uint32_t unit)
+{
+	struct emit_sampler *sm = &c->samplers[unit];
+	bool sh;
+	uint8_t t = base_target(in->tex_target, &sh);
+	sm->used = true;
+	if (!sm->have_target) {
+		sm->target = t;
+		sm->have_target = true;
+		sm->shadow = -1;
+	}
+	if (tex_op_compares(in->opcode)) {
+		int want = sh ? 1 : 0;
+		if (sm->shadow >= 0 && sm->shadow != want) {
+			return emit_fail(c, in->line, "sampler %u used with and without comparison",
+					 unit);
+		}
+		sm->shadow = (int8_t)want;
+	}
+	return true;
+}
+
+static bool
+analyze_tex(struct emit_ctx *c, const struct tgsi_instruction *in)
+{
+	const struct tgsi_reg *sr = &in->src[in->num_src - 1].reg;
+	if (!sr->indirect) {
+		return note_sampler_use(c, in, (uint32_t)sr->index);
+	}
+	/* SAMP[ADDR+n]: every declared unit from n up is a candidate (emit_tex). */
+	bool any = false;
+	for (uint32_t u = (uint32_t)sr->index; u < TGSI_MAX_SAMPLERS; u++) {
+		if (c->samplers[u].used) {
+			any = true;
+			if (!note_sampler_use(c, in, u)) {
+				return false;
+			}
+		}
+	}
+	return any || emit_fail(c, in->line, "no sampler declared from SAMP[%d] up", sr->index);
+}
+
 static bool
 analyze_instruction(struct emit_ctx *c, const struct tgsi_instruction *in)
 {
@@ -162,24 +207,7 @@ analyze_instruction(struct emit_ctx *c, const struct tgsi_instruction *in)
 	if (!(tgsi_opcode_infos[in->opcode].flags & TGSI_OPF_TEX)) {
 		return true;
 	}
-	struct emit_sampler *sm = &c->samplers[in->src[in->num_src - 1].reg.index];
-	bool sh;
-	uint8_t t = base_target(in->tex_target, &sh);
-	sm->used = true;
-	if (!sm->have_target) {
-		sm->target = t;
-		sm->have_target = true;
-		sm->shadow = -1;
-	}
-	if (tex_op_compares(in->opcode)) {
-		int want = sh ? 1 : 0;
-		if (sm->shadow >= 0 && sm->shadow != want) {
-			return emit_fail(c, in->line, "sampler %u used with and without comparison",
-					 in->src[in->num_src - 1].reg.index);
-		}
-		sm->shadow = (int8_t)want;
-	}
-	return true;
+	return analyze_tex(c, in);
 }
 
 static void
@@ -402,6 +430,9 @@ emit_extensions(struct emit_ctx *c, struct glsl_buf *o)
 	};
 	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
 		const char *name = c->es ? exts[i].es : exts[i].desktop;
+		if (!c->es && exts[i].bit == EXT_GPU_SHADER5) {
+			continue; /* core in the #version 400 that emit_declarations chose */
+		}
 		if ((c->exts & exts[i].bit) && name) {
 			glsl_buf_printf(o, "#extension %s : require\n", name);
 		}
@@ -539,7 +570,13 @@ emit_declarations(struct emit_ctx *c, struct glsl_buf *o)
 	emit_fixed_uniforms(c, &rest);
 	emit_resources(c, &rest);
 	emit_io_declarations(c, &rest);
-	glsl_buf_puts(o, c->es ? "#version 300 es\n" : "#version 330 core\n");
+	/* Desktop shaders that use ARB_gpu_shader5 features become GLSL 4.00 core, where
+	 * they are built in; Mesa only exposes those features when our caps say
+	 * glsl_level 400, which the GL backend advertises on GL >= 4.0 hosts only. */
+	bool v400 = !c->es && (c->exts & EXT_GPU_SHADER5);
+	glsl_buf_puts(o, c->es  ? "#version 300 es\n"
+			 : v400 ? "#version 400 core\n"
+				: "#version 330 core\n");
 	emit_extensions(c, o);
 	if (c->es) {
 		glsl_buf_puts(o, "precision highp float;\nprecision highp int;\n");

@@ -202,7 +202,9 @@ emit_system_value(struct emit_ctx *c, const struct tgsi_declaration *d, uint32_t
 		e = "floatBitsToUint(vec4(gl_SamplePosition, 0.0, 0.0))";
 		break;
 	case TGSI_SEM_SAMPLEMASK:
-		c->exts |= EXT_SAMPLE_SHADING;
+		/* gl_SampleMaskIn is ARB_gpu_shader5's (ES: OES_sample_variables), not
+		 * ARB_sample_shading's. */
+		c->exts |= c->es ? EXT_SAMPLE_SHADING : EXT_GPU_SHADER5;
 		e = "uvec4(uint(gl_SampleMaskIn[0]), 0u, 0u, 0u)";
 		break;
 	case TGSI_SEM_POSITION:
@@ -413,6 +415,7 @@ emit_io_declarations(struct emit_ctx *c, struct glsl_buf *o)
 			glsl_buf_printf(o, "uvec4 o%u = uvec4(0u);\n", i);
 		}
 	}
+	emit_so_declarations(c, o);
 }
 
 static void
@@ -563,6 +566,7 @@ emit_write_outputs_fn(struct emit_ctx *c, struct glsl_buf *o)
 					k, c->ucp_src, k);
 		}
 	}
+	emit_so_writes(c, o);
 	glsl_buf_puts(o, "}\n\n");
 }
 
@@ -590,4 +594,65 @@ emit_io_name_for_info(const struct emit_ctx *c, bool input, uint32_t idx, char *
 		snprintf(buf, n, "%s", d->semantic == TGSI_SEM_POSITION ? "gl_Position" : "");
 	}
 	return true;
+}
+
+/* INTERP_CENTROID / INTERP_SAMPLE (src1.x: sample index) / INTERP_OFFSET (src1.xy:
+ * pixel offset): GLSL 4.00's interpolateAt*() applied to the varying itself, so
+ * src0 must be a plain fragment shader input (no built-in, no indirection). */
+bool
+emit_interp(struct emit_ctx *c, const struct tgsi_instruction *in)
+{
+	const char *op = tgsi_opcode_infos[in->opcode].name;
+	const struct tgsi_src *s = &in->src[0];
+	if (c->prog->processor != TGSI_PROC_FRAGMENT || s->reg.file != TGSI_FILE_INPUT ||
+	    s->reg.indirect || s->reg.has_dim || s->reg.index < 0 || s->reg.index >= TGSI_MAX_IO ||
+	    c->in_decl[s->reg.index] < 0) {
+		return emit_fail(c, in->line, "%s needs a declared fragment shader input", op);
+	}
+	if (c->es) {
+		return emit_fail(c, in->line, "%s needs GLSL ES 3.20; target is ES 3.00", op);
+	}
+	uint32_t si = 0;
+	char name[48];
+	const struct tgsi_declaration *d = io_decl(c, true, (uint32_t)s->reg.index, &si);
+	if (fs_input_is_special(c, d->semantic, si) ||
+	    !varying_name(d->semantic, si, false, name, sizeof(name))) {
+		return emit_fail(c, in->line, "%s of input semantic %s not supported", op,
+				 d->semantic < TGSI_SEM_COUNT ? tgsi_semantic_names[d->semantic]
+							      : "(none)");
+	}
+	c->exts |= EXT_GPU_SHADER5;
+	struct glsl_buf arg = {0}, e = {0};
+	static const uint8_t xy[2] = {0, 1};
+	switch (in->opcode) {
+	case TGSI_OP_INTERP_SAMPLE:
+		emit_src_swz(c, &arg, &in->src[1], GT_INT, xy, 1);
+		glsl_buf_printf(&e, "interpolateAtSample(%s, %s)", name, arg.s ? arg.s : "0");
+		break;
+	case TGSI_OP_INTERP_OFFSET:
+		emit_src_swz(c, &arg, &in->src[1], GT_FLOAT, xy, 2);
+		glsl_buf_printf(&e, "interpolateAtOffset(%s, %s)", name,
+				arg.s ? arg.s : "vec2(0.0)");
+		break;
+	default:
+		glsl_buf_printf(&e, "interpolateAtCentroid(%s)", name);
+		break;
+	}
+	glsl_buf_puts(&e, ".");
+	for (unsigned ch = 0; ch < 4; ch++) {
+		if (in->dst.writemask & (1u << ch)) {
+			glsl_buf_printf(&e, "%c", "xyzw"[s->swizzle[ch]]);
+		}
+	}
+	struct glsl_buf m = {0};
+	const char *v = e.s ? e.s : "0.0";
+	glsl_buf_printf(&m,
+			s->absolute ? (s->negate ? "(-abs(%s))" : "abs(%s)")
+				    : (s->negate ? "(-%s)" : "%s"),
+			v);
+	emit_store(c, in, GT_FLOAT, m.s ? m.s : "0.0");
+	glsl_buf_finish(&m);
+	glsl_buf_finish(&e);
+	glsl_buf_finish(&arg);
+	return !c->failed;
 }

@@ -340,9 +340,49 @@ build_call(struct tex_call *t, enum glsl_type *rt)
 	}
 }
 
+/* SAMP[ADDR[a].x+n] (GLSL 4.00 sampler arrays, any index, uniform or not): a
+ * switch over the declared units from n up, each case the same instruction with
+ * a direct unit; an index outside them takes the last unit (out-of-range array
+ * indexing is undefined in GLSL, never unsafe here). */
+static bool
+emit_tex_indirect(struct emit_ctx *c, const struct tgsi_instruction *in)
+{
+	struct tgsi_instruction one = *in;
+	struct tgsi_reg *r = &one.src[one.num_src - 1].reg;
+	int32_t base = r->index, last = -1;
+	for (int32_t u = base; u < TGSI_MAX_SAMPLERS; u++) {
+		last = c->samplers[u].used ? u : last;
+	}
+	struct glsl_buf a = {0};
+	emit_addr_expr(c, &a, &r->ind);
+	emit_line(c, "switch (%s + (%d)) {", a.s ? a.s : "0", base);
+	glsl_buf_finish(&a);
+	r->indirect = false;
+	bool ok = true;
+	for (int32_t u = base; ok && u <= last; u++) {
+		if (!c->samplers[u].used) {
+			continue;
+		}
+		emit_line(c, "case %d:", u);
+		if (u == last) {
+			emit_line(c, "default:");
+		}
+		c->indent++;
+		r->index = u;
+		ok = emit_tex(c, &one);
+		emit_line(c, "break;");
+		c->indent--;
+	}
+	emit_line(c, "}");
+	return ok && !c->failed;
+}
+
 bool
 emit_tex(struct emit_ctx *c, const struct tgsi_instruction *in)
 {
+	if (in->src[in->num_src - 1].reg.indirect) {
+		return emit_tex_indirect(c, in);
+	}
 	unsigned unit = (unsigned)in->src[in->num_src - 1].reg.index;
 	if (!check_sampler(c, in, unit)) {
 		return false;

@@ -165,9 +165,13 @@ static bool
 check_texture(struct tgsi_parser *p, struct decl_maps *m, const struct tgsi_instruction *in)
 {
 	const struct tgsi_src *s = &in->src[in->num_src - 1];
-	if ((s->reg.file != TGSI_FILE_SAMPLER && s->reg.file != TGSI_FILE_SAMPLER_VIEW) ||
-	    s->reg.indirect) {
+	if (s->reg.file != TGSI_FILE_SAMPLER && s->reg.file != TGSI_FILE_SAMPLER_VIEW) {
 		return tgsi_parse_fail(p, in->line, "texture instruction needs SAMP[n] last");
+	}
+	/* SAMP[ADDR[a].x+n] (GLSL 4.00 sampler arrays): the base is a unit number. */
+	if (s->reg.indirect && (s->reg.index < 0 || s->reg.index >= TGSI_MAX_SAMPLERS)) {
+		return tgsi_parse_fail(p, in->line, "indirect sampler base %d out of range",
+				       s->reg.index);
 	}
 	for (unsigned i = 0; i < in->num_offsets; i++) {
 		const struct tgsi_tex_offset *o = &in->offsets[i];

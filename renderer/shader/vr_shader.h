@@ -106,6 +106,51 @@ struct vr_shader_info {
 	uint32_t num_clip_distances;
 };
 
+/* ------------------------------------------------------ stream output */
+
+#define VR_SHADER_SO_MAX_OUTPUTS 64   /* the protocol's limit (virgl SO block) */
+#define VR_SHADER_SO_BUFFERS 4        /* transform feedback buffers */
+#define VR_SHADER_SO_MAX_STRIDE 128   /* dwords per vertex and buffer we accept */
+#define VR_SHADER_SO_MAX_VARYINGS 320 /* names incl. skips; bound follows from the above */
+
+/* One captured output (gallium pipe_stream_output; offsets and strides in dwords). */
+struct vr_shader_so_output {
+	uint8_t register_index;  /* TGSI OUT[] register */
+	uint8_t start_component; /* first component captured (0..3) */
+	uint8_t num_components;  /* 1..4, start + num <= 4 */
+	uint8_t output_buffer;   /* < VR_SHADER_SO_BUFFERS */
+	uint16_t dst_offset;     /* dword offset within the buffer's vertex record */
+	uint8_t stream;          /* vertex stream; only 0 is supported */
+};
+
+/* Stream-output (transform feedback) layout of the last vertex-processing stage. */
+struct vr_shader_so {
+	uint32_t num_outputs; /* <= VR_SHADER_SO_MAX_OUTPUTS */
+	uint32_t stride[VR_SHADER_SO_BUFFERS];
+	struct vr_shader_so_output outputs[VR_SHADER_SO_MAX_OUTPUTS];
+};
+
+/*
+ * The varying list for glTransformFeedbackVaryings(GL_INTERLEAVED_ATTRIBS):
+ * captured output k of struct vr_shader_so is the GLSL variable `pvgpu_so<k>`;
+ * dst_offset gaps and stride tails are `gl_SkipComponents<N>`, buffer changes
+ * `gl_NextBuffer` (GL 4.0 / ARB_transform_feedback3).
+ */
+struct vr_shader_so_varyings {
+	uint32_t count;
+	uint32_t buffer_mask; /* buffers the layout writes */
+	char names[VR_SHADER_SO_MAX_VARYINGS][20];
+};
+
+/**
+ * Validates `so` (hostile: guest bytes) and builds its varying list into `out`.
+ * False with `err` (err_size bytes) set when an entry is out of range, entries
+ * overlap or exceed their buffer's stride, or a stream other than 0 is used.
+ * Pure function, no GL.
+ */
+bool vr_shader_so_varyings(const struct vr_shader_so *so, struct vr_shader_so_varyings *out,
+			   char *err, size_t err_size);
+
 /*
  * State the generated code depends on (part of the GL backend's program cache
  * key). Zero-initialise and set what applies.
@@ -142,6 +187,13 @@ struct vr_shader_key {
 	 * qualifiers differ. Fill with vr_shader_key_set_next_stage().
 	 */
 	uint64_t out_flat, out_noperspective, out_centroid, out_sample;
+	/*
+	 * VS (without gs_follows) or GS: outputs to capture for transform feedback,
+	 * declared as `flat out uint/uvecN pvgpu_so<k>` (raw bits) and written with
+	 * the other outputs; NULL for none. Not owned: must stay valid and unchanged
+	 * while keys holding it are compared (a shader object keeps its own).
+	 */
+	const struct vr_shader_so *so;
 };
 
 /* Result of a translation; free with vr_shader_result_finish(). */

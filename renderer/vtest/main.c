@@ -20,6 +20,7 @@ usage(FILE *out)
 		"  --debug              GL: debug context, check GL errors\n"
 		"  --no-fork            serve clients one at a time in this process\n"
 		"  --max-clients=N      at most N clients at once (default: no limit)\n"
+		"  --stats-file=PATH    append one JSON line of counters per client to PATH\n"
 		"  --help               show this help\n"
 		"  --version            show the version\n"
 		"\n"
@@ -46,6 +47,7 @@ enum {
 	OPT_DEBUG,
 	OPT_NO_FORK,
 	OPT_MAX_CLIENTS,
+	OPT_STATS_FILE,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -57,6 +59,7 @@ static const struct option long_opts[] = {
 	{"debug", no_argument, NULL, OPT_DEBUG},
 	{"no-fork", no_argument, NULL, OPT_NO_FORK},
 	{"max-clients", required_argument, NULL, OPT_MAX_CLIENTS},
+	{"stats-file", required_argument, NULL, OPT_STATS_FILE},
 	{"help", no_argument, NULL, OPT_HELP},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0},
@@ -98,6 +101,9 @@ parse_option(int opt, const char *arg, struct vt_server_options *opts)
 			fprintf(stderr, "pvgpu-vtest: bad --max-clients value '%s'\n", arg);
 			return 2;
 		}
+		return -1;
+	case OPT_STATS_FILE:
+		opts->stats_file = arg;
 		return -1;
 	case OPT_HELP:
 		usage(stdout);

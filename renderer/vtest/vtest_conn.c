@@ -63,6 +63,8 @@ struct vt_conn {
 	size_t out_len;
 	bool out_failed; /* the client stopped reading; treat as gone */
 
+	struct vt_conn_stats stats; /* socket_in and part of staged live in `in` */
+
 	const char *cmd_name; /* command being handled, for error messages */
 	char error[256];
 };
@@ -93,6 +95,18 @@ const char *
 vt_conn_error(const struct vt_conn *conn)
 {
 	return conn->error;
+}
+
+void
+vt_conn_get_stats(const struct vt_conn *conn, struct vt_conn_stats *stats, uint64_t *copied)
+{
+	*stats = conn->stats;
+	stats->socket_in = conn->in.bytes_read;
+	stats->staged += conn->in.bytes_copied;
+	if (copied) {
+		*copied =
+			stats->socket_in + stats->socket_out + stats->staged + stats->shm_transfer;
+	}
 }
 
 const char *
@@ -132,6 +146,7 @@ flush_output(struct vt_conn *conn)
 	    !write_all(conn->fd, conn->out, conn->out_len)) {
 		conn->out_failed = true;
 	}
+	conn->stats.socket_out += conn->out_len;
 	conn->out_len = 0;
 }
 
@@ -152,9 +167,11 @@ reply_bytes(struct vt_conn *conn, const void *data, size_t len)
 		if (conn->fd >= 0 && !conn->out_failed && !write_all(conn->fd, data, len)) {
 			conn->out_failed = true;
 		}
+		conn->stats.socket_out += len;
 		return;
 	}
 	memcpy(conn->out + conn->out_len, data, len);
+	conn->stats.staged += len;
 	conn->out_len += len;
 }
 
@@ -518,6 +535,10 @@ transfer2(struct vt_conn *conn, bool to_host)
 		return fail(conn, "%s (resource %u, level %u, box %d,%d,%d %dx%dx%d)", why, id,
 			    level, box.x, box.y, box.z, box.w, box.h, box.d);
 	}
+	/* Validated above: the box is non-negative and inside the level. */
+	const struct vr_format_info *fi = vr_format_get(res->desc.format);
+	conn->stats.shm_transfer +=
+		(uint64_t)box.w * (uint64_t)box.h * (uint64_t)box.d * (fi ? fi->block_bytes : 1u);
 	return true;
 }
 
@@ -577,8 +598,11 @@ transfer_inline(struct vt_conn *conn, bool to_host)
 	if (!empty && !conn->backend->impl->transfer(conn->backend, &xfer)) {
 		return fail(conn, "backend transfer failed (resource %u)", id);
 	}
-	if (!to_host) {
+	if (to_host) {
+		conn->stats.inline_pixels_in += size;
+	} else {
 		reply_bytes(conn, conn->xfer_buf, size); /* raw bytes, no header */
+		conn->stats.inline_pixels_out += size;
 	}
 	return true;
 }
@@ -709,6 +733,7 @@ vt_conn_dispatch_one(struct vt_conn *conn)
 		fail(conn, "CREATE_RENDERER must be the first command");
 		return VT_CONN_ERROR;
 	}
+	conn->stats.commands++;
 	if (!cmd->handle(conn, hdr[VTEST_CMD_LEN])) {
 		return VT_CONN_ERROR;
 	}

@@ -32,6 +32,20 @@ struct vt_conn_config {
 	unsigned client_id;
 };
 
+/*
+ * What one connection moved, for benchmarks (pvgpu-vtest --stats-file). Every
+ * byte of pixel data that crosses the socket is a copy we want to get rid of.
+ */
+struct vt_conn_stats {
+	uint64_t commands;          /* vtest commands handled */
+	uint64_t socket_in;         /* bytes consumed from the client (headers, payloads) */
+	uint64_t socket_out;        /* bytes written back (replies, inline read-backs) */
+	uint64_t inline_pixels_in;  /* of socket_in: TRANSFER_PUT data */
+	uint64_t inline_pixels_out; /* of socket_out: TRANSFER_GET data */
+	uint64_t staged;            /* memcpy'd through our receive and reply buffers */
+	uint64_t shm_transfer;      /* TRANSFER_PUT2/GET2 bytes between shared memory and GL */
+};
+
 enum vt_conn_status {
 	VT_CONN_OK,     /* command handled, more may follow */
 	VT_CONN_CLOSED, /* client closed the stream at a command boundary */
@@ -65,6 +79,12 @@ enum vt_conn_status vt_conn_serve(struct vt_conn *conn);
 
 /** Why the connection failed (empty string when it did not). */
 const char *vt_conn_error(const struct vt_conn *conn);
+
+/**
+ * Counters of this connection so far. `copied` (if not NULL) receives the sum of
+ * every copy the server made: socket in/out, staging and shared-memory transfers.
+ */
+void vt_conn_get_stats(const struct vt_conn *conn, struct vt_conn_stats *stats, uint64_t *copied);
 
 /** The client's name from CREATE_RENDERER, or "?" before it. */
 const char *vt_conn_name(const struct vt_conn *conn);

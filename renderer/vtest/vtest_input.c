@@ -90,6 +90,7 @@ vt_input_read(struct vt_input *in, void *dst, size_t n)
 		if (avail) {
 			size_t take = avail < n - done ? avail : n - done;
 			memcpy(out + done, in->buf + in->head, take);
+			in->bytes_copied += take;
 			in->head += take;
 			done += take;
 			continue;

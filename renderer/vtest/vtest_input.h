@@ -28,7 +28,8 @@ struct vt_input {
 	 * flushes its batched replies there, so the client gets them before we wait. */
 	void (*before_block)(void *data);
 	void *before_block_data;
-	uint64_t bytes_read; /* total consumed, for stats */
+	uint64_t bytes_read;   /* total consumed, for stats */
+	uint64_t bytes_copied; /* of those, memcpy'd out of our receive buffer (stats) */
 };
 
 /**

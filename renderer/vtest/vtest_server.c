@@ -16,6 +16,7 @@
 
 #include "vr_null.h"
 #include "vtest_conn.h"
+#include "vtest_stats.h"
 #ifdef PVGPU_HAVE_GL
 #include "vr_gl.h"
 #endif
@@ -139,6 +140,11 @@ serve_client(struct server *srv, int fd, unsigned client_id, int abort_fd)
 		return;
 	}
 	enum vt_conn_status st = vt_conn_serve(conn);
+	if (srv->opts->stats_file && !vt_stats_append(srv->opts->stats_file, conn, client_id,
+						      st == VT_CONN_ERROR ? "dropped" : "closed")) {
+		fprintf(stderr, "pvgpu-vtest: cannot write stats to %s: %s\n",
+			srv->opts->stats_file, strerror(errno));
+	}
 	vt_conn_destroy(conn);
 	if (!srv->opts->no_fork) {
 		close(fd);
@@ -278,6 +284,13 @@ vt_server_run(const struct vt_server_options *opts)
 	if (!setup_signals(&srv)) {
 		perror("pvgpu-vtest: signals");
 		return 1;
+	}
+	if (opts->stats_file && !vt_stats_check_path(opts->stats_file)) {
+		fprintf(stderr, "pvgpu-vtest: cannot open stats file %s: %s\n", opts->stats_file,
+			strerror(errno));
+		close(srv.sig_fd);
+		sigprocmask(SIG_SETMASK, &srv.old_mask, NULL);
+		return 2;
 	}
 	srv.listen_fd = listen_on(opts->socket_path);
 	if (srv.listen_fd < 0) {

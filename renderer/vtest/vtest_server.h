@@ -22,6 +22,7 @@ struct vt_server_options {
 	enum vt_backend_kind backend;
 	const char *render_node; /* GL: DRM render node, or NULL for the default */
 	bool gl_debug;           /* GL: debug context and error checks */
+	const char *stats_file;  /* append one JSON line per client here, or NULL */
 };
 
 /** Name of a backend kind as used by --backend. */

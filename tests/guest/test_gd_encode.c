@@ -633,6 +633,48 @@ test_errors(void)
 	}
 }
 
+/* Mapping: the pointer is the box origin in guest memory at the level pitch. */
+static void
+test_map(void)
+{
+	struct gd_resource *tex =
+		texture(VIRGL_FORMAT_R8G8B8A8_UNORM, 16, 16, VIRGL_BIND_SAMPLER_VIEW);
+	if (!tex) {
+		return;
+	}
+	struct gd_box box = {2, 3, 0, 4, 2, 1};
+	struct gd_transfer *t = NULL;
+	uint32_t stride = 0, layer_stride = 0;
+	void *ptr = NULL;
+	int r = gd_transfer_map(C, tex, 0, GD_MAP_WRITE, &box, GD_XFER_TRANSFER3D, &ptr, &stride,
+				&layer_stride, &t);
+	CHECK(r == 0 && ptr, "map failed: %d", r);
+	if (!ptr) {
+		return;
+	}
+	uint8_t *p = ptr;
+	CHECK_EQ_U(stride, 64);
+	CHECK_EQ_U(layer_stride, 64 * 16);
+	p[0] = 0xab;
+	p[stride + 15] = 0xcd;
+	CHECK_EQ_U(gd_transfer_unmap(C, t), 0);
+	flush_ok("map write");
+	size_t at = last_cmd(VIRGL_CCMD_TRANSFER3D, 0);
+	CHECK_EQ_U(W->log[at + 12], 3 * 64 + 2 * 4);
+	CHECK_EQ_U(W->log[at + 9], 4); /* box w */
+
+	uint32_t transfers = W->transfers;
+	r = gd_transfer_map(C, tex, 0, GD_MAP_READ, &box, GD_XFER_AUTO, &ptr, &stride,
+			    &layer_stride, &t);
+	CHECK(r == 0 && ptr, "read map failed: %d", r);
+	CHECK_EQ_U(W->transfers, transfers + 1); /* fetched from the host first */
+	CHECK_EQ_U(gd_transfer_unmap(C, t), 0);
+	r = gd_transfer_map(C, tex, 0, 0, &box, GD_XFER_AUTO, &ptr, &stride, &layer_stride, &t);
+	CHECK_EQ_U(r, -EINVAL); /* neither READ nor WRITE */
+	CHECK_EQ_U(gd_context_error(C), 0);
+	gd_resource_unref(tex);
+}
+
 /* Exhausted host or transport resources come back as error codes, and the
  * screen stays usable where the host allows it. */
 static void
@@ -696,6 +738,7 @@ main(void)
 	test_shaders();
 	test_uploads();
 	test_queries();
+	test_map();
 	test_exhaustion();
 	test_errors();
 	test_disconnect();

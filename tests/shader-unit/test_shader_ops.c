@@ -281,7 +281,7 @@ test_textures(void)
 		{"tg4",
 		 "2D, FLOAT",
 		 "TG4 TEMP[0], IN[0], IMM[0].xxxx, SAMP[0], 2D",
-		 {"textureGather(fs_s0, pvgpu_generic0.xy, 1)", "GL_ARB_gpu_shader5"}},
+		 {"textureGather(fs_s0, pvgpu_generic0.xy, 1)", "#version 400 core\n"}},
 		/* Component 0: ARB_texture_gather is enough (no component argument). */
 		{"tg4-comp0",
 		 "2D, FLOAT",
@@ -503,6 +503,94 @@ test_es_restrictions(void)
 	    E("#version 300 es", "precision highp float;"));
 }
 
+/* GLSL 4.00 (ARB_gpu_shader5) interpolation functions and gl_SampleMaskIn: the
+ * desktop target switches to #version 400 core; inputs that are not plain
+ * varyings, other stages and the ES target are rejected with the line. */
+static void
+test_interp(void)
+{
+	run_fs("interp",
+	       "0: INTERP_CENTROID TEMP[0].xy, IN[0].yxxx\n"
+	       "1: INTERP_SAMPLE TEMP[1], -IN[0], CONST[1].yyyy\n"
+	       "2: INTERP_OFFSET TEMP[2].z, |IN[0].wwww|, CONST[2].zwzw\n",
+	       E("#version 400 core\n", "interpolateAtCentroid(pvgpu_generic0).yx",
+		 "(-interpolateAtSample(pvgpu_generic0, int(fs_c[1].y)).xyzw)",
+		 "abs(interpolateAtOffset(pvgpu_generic0, uintBitsToFloat(fs_c[2].zw)).w)"));
+	run_absent("interp-none", FS_HEAD "0: ADD TEMP[0], IN[0], IMM[0]\n" FS_TAIL, NULL, "frag",
+		   NULL, E("#version 400", "interpolateAt"));
+	run("samplemask-in",
+	    "FRAG\nDCL SV[0], SAMPLEMASK\nDCL OUT[0], COLOR\nDCL TEMP[0]\n"
+	    "0: MOV TEMP[0], SV[0].xxxx\n1: MOV OUT[0], TEMP[0]\n2: END\n",
+	    NULL, "frag", E("#version 400 core\n", "gl_SampleMaskIn[0]"));
+
+	static const struct {
+		const char *name, *text, *error;
+	} bad[] = {
+		{"interp of a TEMP", FS_HEAD "0: INTERP_CENTROID TEMP[0], TEMP[1]\n" FS_TAIL,
+		 "line 10: INTERP_CENTROID needs a declared fragment shader input"},
+		{"interp of POSITION",
+		 "FRAG\nDCL IN[0], POSITION, LINEAR\nDCL OUT[0], COLOR\nDCL TEMP[0]\n"
+		 "0: INTERP_SAMPLE TEMP[0], IN[0], IN[0].xxxx\n1: MOV OUT[0], TEMP[0]\n2: END\n",
+		 "line 5: INTERP_SAMPLE of input semantic POSITION not supported"},
+		{"interp in a VS",
+		 "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\nDCL TEMP[0]\n"
+		 "0: INTERP_CENTROID TEMP[0], IN[0]\n1: MOV OUT[0], TEMP[0]\n2: END\n",
+		 "line 5: INTERP_CENTROID needs a declared fragment shader input"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct vr_shader_key key = {.nr_cbufs = 1};
+		struct vr_shader_result r;
+		CHECK(!vr_shader_translate(bad[i].text, strlen(bad[i].text), &key, &r),
+		      "%s accepted", bad[i].name);
+		CHECK_CONTAINS(r.error, bad[i].error);
+	}
+	struct vr_shader_key es = {.target = VR_GLSL_ES_300, .nr_cbufs = 1};
+	struct vr_shader_result r;
+	const char *t = FS_HEAD "0: INTERP_OFFSET TEMP[0], IN[0], CONST[0]\n" FS_TAIL;
+	CHECK(!vr_shader_translate(t, strlen(t), &es, &r), "interpolateAtOffset accepted for ES");
+	CHECK_CONTAINS(r.error, "line 10: INTERP_OFFSET needs GLSL ES 3.20");
+}
+
+/* SAMP[ADDR+n] (GLSL 4.00 sampler arrays): a switch over the declared units from
+ * n up, the last one also taking every other index. */
+static void
+test_indirect_sampler(void)
+{
+	const char *head = "FRAG\nDCL IN[0], GENERIC[0], PERSPECTIVE\nDCL OUT[0], COLOR\n"
+			   "DCL SAMP[0]\nDCL SAMP[1]\nDCL SAMP[3]\nDCL SVIEW[0], 2D, FLOAT\n"
+			   "DCL SVIEW[1], 2D, FLOAT\nDCL SVIEW[3], 2D, FLOAT\nDCL CONST[0]\n"
+			   "DCL TEMP[0]\nDCL ADDR[0]\n";
+	char text[1024];
+	snprintf(text, sizeof(text),
+		 "%s0: UARL ADDR[0].x, CONST[0].xxxx\n"
+		 "1: TEX TEMP[0], IN[0], SAMP[ADDR[0].x+1], 2D\n2: MOV OUT[0], TEMP[0]\n3: END\n",
+		 head);
+	run_absent("samp-indirect", text, NULL, "frag",
+		   E("switch (addr0.x + (1)) {", "case 1:\n\t\tt0 = floatBitsToUint(texture(fs_s1,",
+		     "texture(fs_s1,", "case 3:\n\tdefault:\n", "texture(fs_s3,"),
+		   E("case 0:", "case 2:", "texture(fs_s0"));
+
+	static const struct {
+		const char *inst, *error;
+	} bad[] = {
+		{"TEX TEMP[0], IN[0], SAMP[ADDR[0].x+4], 2D", "line 13: no sampler declared from "
+							      "SAMP[4] up"},
+		{"TEX TEMP[0], IN[0], SAMP[ADDR[0].x+32], 2D",
+		 "line 13: indirect sampler base 32 out of range"},
+		{"TEX TEMP[0], IN[0], SAMP[ADDR[0].x-1], 2D",
+		 "line 13: indirect sampler base -1 out of range"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct vr_shader_key key = {.nr_cbufs = 1};
+		struct vr_shader_result r;
+		snprintf(text, sizeof(text), "%s0: %s\n1: MOV OUT[0], TEMP[0]\n2: END\n", head,
+			 bad[i].inst);
+		CHECK(!vr_shader_translate(text, strlen(text), &key, &r), "%s accepted",
+		      bad[i].inst);
+		CHECK_CONTAINS(r.error, bad[i].error);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -519,5 +607,7 @@ main(int argc, char **argv)
 	test_user_clip_planes();
 	test_info();
 	test_es_restrictions();
+	test_interp();
+	test_indirect_sampler();
 	return vgp_test_result("shader-ops");
 }

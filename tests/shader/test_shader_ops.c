@@ -198,6 +198,87 @@ IOP(cpu_umax, UA(i) > UB(i) ? UA(i) : UB(i))
 IOP(cpu_umin, UA(i) < UB(i) ? UA(i) : UB(i))
 IOP(cpu_ineg, 0u - UA(i))
 IOP(cpu_iabs, IA(i) < 0 ? 0u - UA(i) : UA(i))
+
+static uint32_t
+bfi_mask(uint32_t off, uint32_t bits)
+{
+	return bits >= 32u ? ~0u : ((1u << bits) - 1u) << (off & 31u);
+}
+
+/* GLSL 4.00 / ARB_gpu_shader5 integer built-ins as nir_to_tgsi sends them (glsl_level
+ * 400): bitfieldExtract (width 32 = the whole word), bitfieldInsert, bitfieldReverse,
+ * bitCount, findLSB/findMSB, [iu]mulExtended's high word. */
+static uint32_t
+ref_ubfe(uint32_t v, uint32_t off, uint32_t bits)
+{
+	off &= 31u;
+	if (bits == 0) {
+		return 0;
+	}
+	if (bits < 32u - off) {
+		return (v >> off) & ((1u << bits) - 1u);
+	}
+	return v >> off;
+}
+
+static uint32_t
+ref_ibfe(uint32_t v, uint32_t off, uint32_t bits)
+{
+	off &= 31u;
+	if (bits == 0) {
+		return 0;
+	}
+	if (bits < 32u - off) {
+		uint32_t f = (v >> off) & ((1u << bits) - 1u);
+		uint32_t sign = 1u << (bits - 1);
+		return (f ^ sign) - sign;
+	}
+	/* arithmetic shift of a negative value, without implementation-defined >> */
+	return (v & 0x80000000u) ? ~(~v >> off) : v >> off;
+}
+
+static uint32_t
+ref_brev(uint32_t v)
+{
+	uint32_t r = 0;
+	for (int b = 0; b < 32; b++) {
+		r |= ((v >> b) & 1u) << (31 - b);
+	}
+	return r;
+}
+
+static uint32_t
+ref_umsb(uint32_t v)
+{
+	int r = -1;
+	for (int b = 0; b < 32; b++) {
+		r = (v >> b) & 1u ? b : r;
+	}
+	return (uint32_t)r;
+}
+
+static uint32_t
+ref_lsb(uint32_t v)
+{
+	for (int b = 0; b < 32; b++) {
+		if ((v >> b) & 1u) {
+			return (uint32_t)b;
+		}
+	}
+	return ~0u;
+}
+
+IOP(cpu_ubfe, ref_ubfe(UA(i), UB(i), UC(i)))
+IOP(cpu_ibfe, ref_ibfe(UA(i), UB(i), UC(i)))
+IOP(cpu_bfi, (((UB(i) << (UC(i) & 31u)) & bfi_mask(UC(i), in->v[3][i])) |
+	      (UA(i) & ~bfi_mask(UC(i), in->v[3][i]))))
+IOP(cpu_brev, ref_brev(UA(i)))
+IOP(cpu_popc, __builtin_popcount(UA(i)))
+IOP(cpu_lsb, ref_lsb(UA(i)))
+IOP(cpu_umsb, ref_umsb(UA(i)))
+IOP(cpu_imsb, ref_umsb(IA(i) < 0 ? ~UA(i) : UA(i)))
+IOP(cpu_umul_hi, ((uint64_t)UA(i) * UB(i)) >> 32)
+IOP(cpu_imul_hi, (uint64_t)((int64_t)IA(i) * IB(i)) >> 32)
 IOP(cpu_ishr, (uint32_t)(IA(i) >> (UB(i) & 31)))
 IOP(cpu_ushr, UA(i) >> (UB(i) & 31))
 IOP(cpu_shl, UA(i) << (UB(i) & 31))
@@ -315,6 +396,33 @@ static void
 cpu_tex(const struct opin *in, uint32_t out[4])
 {
 	sample_nearest(in->u, in->t, 0, out);
+}
+
+/* INTERP_*: the texture coordinate varying is u = (x + 0.5) / 4, t = (y + 0.5) / 4,
+ * so interpolating at a pixel offset (a.x, a.y) adds a / 4; the target has one
+ * sample, whose position (and the centroid) is the pixel centre. */
+static void
+cpu_interp_centre(const struct opin *in, uint32_t out[4])
+{
+	out[0] = U(in->u);
+	out[1] = U(in->t);
+	out[2] = out[3] = 0;
+}
+
+static void
+cpu_interp_sample(const struct opin *in, uint32_t out[4])
+{
+	out[0] = U(in->t);
+	out[1] = U(in->u);
+	out[2] = out[3] = 0;
+}
+
+static void
+cpu_interp_offset(const struct opin *in, uint32_t out[4])
+{
+	out[0] = U((float)(in->u + A(0) / TEX_SIZE));
+	out[1] = U((float)(in->t + A(1) / TEX_SIZE));
+	out[2] = out[3] = 0;
 }
 
 /* TXB with bias a.x (coord.w) on top of lod 0; TXL with lod a.x. */
@@ -620,6 +728,28 @@ static const struct input_set set_int = {
 		{{V4(0xdeadbeef, 0x12345678, 42, -42), V4(0xdeadbeef, 0x87654321, -42, -42),
 		  V4(9, 8, 7, 6)}},
 	}};
+/* value, offset, width: widths 0, 1 (sign), 32 (whole word), offset + width = 32 */
+static const struct input_set set_bitfield = {
+	4,
+	{
+		{{V4(0xdeadbeef, 0x7fffffff, 0x000f0000, 1), V4(0, 32, 16, 0), V4(32, 0, 4, 1)}},
+		{{V4(0xbeefcafe, 0x0001c000, 0x80000000, 0x12345678), V4(4, 14, 31, 28),
+		  V4(8, 3, 1, 4)}},
+		{{V4(0x8badf00d, 0xffffffff, 0x0000f000, 0x00038000), V4(0, 1, 12, 15),
+		  V4(32, 31, 4, 3)}},
+		{{V4(0x12345678, 0x87654321, 0x55555555, 0), V4(8, 4, 0, 0), V4(24, 28, 16, 32)}},
+	}};
+/* base, insert, offset, width (offset + width <= 32 as GLSL defines) */
+static const struct input_set set_bfi = {
+	3,
+	{
+		{{V4(0xffffffff, 0, 0x12345678, 0xdeadbeef), V4(0, 0xffffffff, 0xabcd, 0x5),
+		  V4(0, 4, 8, 28), V4(32, 8, 16, 4)}},
+		{{V4(0x0f0f0f0f, 0xf0f0f0f0, 7, 0x80000000), V4(0x3, 0x1, 0xffff, 0x1),
+		  V4(30, 31, 16, 0), V4(2, 1, 0, 1)}},
+		{{V4(0, 0xaaaaaaaa, 0x11111111, 0x22222222), V4(0x7fffffff, 0x55555555, 9, 0xf),
+		  V4(1, 0, 12, 20), V4(31, 32, 4, 12)}},
+	}};
 static const struct input_set set_div = {
 	3,
 	{
@@ -696,6 +826,13 @@ static const struct input_set set_txf = {4,
 static const struct input_set set_txq = {
 	3, {{{V4(0, 0, 0, 0)}}, {{V4(1, 0, 0, 0)}}, {{V4(2, 0, 0, 0)}}}};
 static const struct input_set set_one = {1, {{{V4(0, 0, 0, 0)}}}};
+/* INTERP_OFFSET pixel offsets: multiples of 1/16 inside [-0.5, 0.4375] */
+static const struct input_set set_interp_off = {
+	2,
+	{
+		{{V4(0x3e800000, 0xbec00000, 0, 0)}}, /* (0.25, -0.375) */
+		{{V4(0xbf000000, 0x3ee00000, 0, 0)}}, /* (-0.5, 0.4375) */
+	}};
 /* TG4: (0.03, 0.03) added to the texture coordinate */
 static const struct input_set set_gather = {1, {{{V4(0x3cf5c28f, 0x3cf5c28f, 0, 0)}}}};
 /* TXF + offset (1, -1): (x, y, -, level) with (x + 1, y - 1) inside the level */
@@ -785,6 +922,17 @@ static const struct row rows[] = {
 	{"ISLT", K_UINT, M_FS, &set_int, cpu_islt, "ISLT TEMP[0], %A, %B"},
 	{"USGE", K_UINT, M_FS, &set_int, cpu_usge, "USGE TEMP[0], %A, %B"},
 	{"USEQ", K_UINT, M_FS, &set_int, cpu_useq, "USEQ TEMP[0], %A, %B"},
+	/* GLSL 4.00 integer built-ins */
+	{"UBFE", K_UINT, M_FS, &set_bitfield, cpu_ubfe, "UBFE TEMP[0], %A, %B, %C"},
+	{"IBFE", K_UINT, M_FS, &set_bitfield, cpu_ibfe, "IBFE TEMP[0], %A, %B, %C"},
+	{"BFI", K_UINT, M_FS, &set_bfi, cpu_bfi, "BFI TEMP[0], %A, %B, %C, %D"},
+	{"BREV", K_UINT, M_FS, &set_int, cpu_brev, "BREV TEMP[0], %A"},
+	{"POPC", K_UINT, M_FS, &set_int, cpu_popc, "POPC TEMP[0], %A"},
+	{"LSB", K_UINT, M_FS, &set_int, cpu_lsb, "LSB TEMP[0], %A"},
+	{"UMSB", K_UINT, M_FS, &set_int, cpu_umsb, "UMSB TEMP[0], %A"},
+	{"IMSB", K_UINT, M_FS, &set_int, cpu_imsb, "IMSB TEMP[0], %A"},
+	{"UMUL_HI", K_UINT, M_FS, &set_int, cpu_umul_hi, "UMUL_HI TEMP[0], %A, %B"},
+	{"IMUL_HI", K_UINT, M_FS, &set_int, cpu_imul_hi, "IMUL_HI TEMP[0], %A, %B"},
 	{"F2I", K_UINT, M_FS, &set_float, cpu_f2i, "F2I TEMP[0], %A"},
 	{"F2U", K_UINT, M_FS, &set_pos, cpu_f2u, "F2U TEMP[0], %A"},
 	{"I2F", K_FLOAT, M_FS, &set_int, cpu_i2f, "I2F TEMP[0], %A"},
@@ -888,6 +1036,13 @@ static const struct row rows[] = {
 	 "TEX TEMP[0], IN[0].xyyy, SAMP[0], 2D, IMM[3].xyz"},
 	{"TXF offset", K_FLOAT, M_TEX, &set_txf_off, cpu_txf_offset,
 	 "TXF TEMP[0], %A, SAMP[0], 2D, IMM[3].xyz"},
+	/* GLSL 4.00 interpolateAt*() on the texture coordinate varying */
+	{"INTERP_CENTROID", K_FLOAT, M_TEX, &set_one, cpu_interp_centre,
+	 "MOV TEMP[0], IMM[0].xxxx\nINTERP_CENTROID TEMP[0].xy, IN[0].xyyy"},
+	{"INTERP_SAMPLE", K_FLOAT, M_TEX, &set_one, cpu_interp_sample,
+	 "MOV TEMP[0], IMM[0].xxxx\nINTERP_SAMPLE TEMP[0].xy, IN[0].yxxx, IMM[0].xxxx"},
+	{"INTERP_OFFSET", K_FLOAT, M_TEX, &set_interp_off, cpu_interp_offset,
+	 "MOV TEMP[0], IMM[0].xxxx\nINTERP_OFFSET TEMP[0].xy, IN[0].xyyy, %A.xyyy"},
 	{"TG4", K_FLOAT, M_TEX, &set_gather, cpu_tg4_x,
 	 "ADD TEMP[1].xy, IN[0].xyyy, %A.xyyy\nTG4 TEMP[0], TEMP[1], IMM[0].xxxx, SAMP[0], 2D"},
 	{"TG4 component 1", K_FLOAT, M_TEX, &set_gather, cpu_tg4_y,

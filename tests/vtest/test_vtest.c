@@ -857,6 +857,74 @@ test_max_clients(void)
 	return true;
 }
 
+/* Waits until `path` holds a complete line; returns its text (caller frees) or NULL. */
+static char *
+wait_line(const char *path)
+{
+	for (int i = 0; i < TIMEOUT_MS / 10; i++) {
+		char *text = read_file(path);
+		if (text && strchr(text, '\n')) {
+			return text;
+		}
+		free(text);
+		usleep(10000);
+	}
+	return NULL;
+}
+
+/* --stats-file: one JSON line per client with what it moved, the name escaped. */
+static bool
+test_stats_file(void)
+{
+	char path[160], out_path[160], stats[160], opt[200];
+	snprintf(path, sizeof(path), "%s/stats.sock", tmpdir);
+	snprintf(out_path, sizeof(out_path), "%s/stats.log", tmpdir);
+	snprintf(stats, sizeof(stats), "%s/stats.jsonl", tmpdir);
+	snprintf(opt, sizeof(opt), "--stats-file=%s", stats);
+	char out[4096];
+	const char *bad[] = {"--backend=null", "--stats-file=/nonexistent-dir/s.jsonl", NULL};
+	CHECK(run_capture(bad, out, sizeof(out)) == 2, "unwritable stats file accepted");
+	CHECK(strstr(out, "cannot open stats file"), "unwritable stats file text: %s", out);
+
+	const char *args[] = {"--backend=null", "--socket-path", path, opt, NULL};
+	pid_t pid = start_server(args, out_path);
+	int fd = connect_to(path);
+	CHECK(fd >= 0, "connect");
+	/* A hostile name: quote and backslash must not break the JSON line. */
+	CHECK(handshake(fd, "st\"a\\b"), "handshake");
+	int mfd = create2(fd, 1, TARGET_2D, FMT_R8G8B8A8_UNORM, BIND_RT_SAMPLER, 64, 64, 16384);
+	CHECK(mfd >= 0, "create2");
+	close(mfd);
+	CHECK(transfer2(fd, VCMD_TRANSFER_PUT2, 1, 0, 0, 64, 64, 0), "PUT2");
+	CHECK(transfer2(fd, VCMD_TRANSFER_GET2, 1, 0, 0, 16, 16, 0), "GET2");
+	uint32_t rc[10] = {2, TARGET_2D, FMT_R8G8B8A8_UNORM, BIND_RT_SAMPLER, 8, 8, 1, 0, 0, 0};
+	CHECK(send_cmd(fd, 10, VCMD_RESOURCE_CREATE, rc, 10), "RESOURCE_CREATE");
+	uint32_t put[11 + 64] = {2, 0, 32, 0, 0, 0, 0, 8, 8, 1, 256};
+	CHECK(send_cmd(fd, 11 + 64, VCMD_TRANSFER_PUT, put, 11) && vgp_send_all(fd, put + 11, 256),
+	      "TRANSFER_PUT");
+	uint32_t get[11] = {2, 0, 16, 0, 0, 0, 0, 4, 4, 1, 64};
+	CHECK(send_cmd(fd, 11, VCMD_TRANSFER_GET, get, 11), "TRANSFER_GET");
+	uint8_t data[64];
+	CHECK(read_exact(fd, data, 64), "TRANSFER_GET data");
+	uint32_t busy;
+	CHECK(busy_wait(fd, 1, &busy), "busy wait");
+	close(fd);
+	char *line = wait_line(stats);
+	int status = stop_server(pid);
+	CHECK(line, "no stats line in %s", stats);
+	bool ok = strstr(line, "\"name\":\"st\\\"a\\\\b\"") &&
+		  strstr(line, "\"status\":\"closed\"") &&
+		  strstr(line, "\"inline_pixels_in\":256,") &&
+		  strstr(line, "\"inline_pixels_out\":64,") &&
+		  strstr(line, "\"shm_transfer\":17408,") && strstr(line, "\"maxrss_kb\":") &&
+		  count_occurrences(line, "\n") == 1;
+	fprintf(ok ? stdout : stderr, "stats line: %s", line);
+	free(line);
+	CHECK(ok, "stats line content");
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %d", status);
+	return true;
+}
+
 static void
 run(const char *name, bool (*fn)(void))
 {
@@ -893,6 +961,7 @@ main(int argc, char **argv)
 	run("socket lifecycle", test_socket_lifecycle);
 	run("no-fork mode", test_no_fork);
 	run("max clients", test_max_clients);
+	run("stats file", test_stats_file);
 
 	const char *args[] = {"--backend=null", "--socket-path", sock_path, NULL};
 	char sp[160];

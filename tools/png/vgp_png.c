@@ -1,13 +1,13 @@
-/* pvgpu guest demos — PNG output (libpng). */
-#include "demo_png.h"
+/* pvgpu tools — PNG output (libpng). */
+#include "vgp_png.h"
 
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 bool
-demo_png_write_bgra(const char *path, const uint8_t *px, uint32_t w, uint32_t h, size_t stride,
-		    bool flip)
+vgp_png_write_bgra(const char *path, const uint8_t *px, uint32_t w, uint32_t h, size_t stride,
+		   bool flip)
 {
 	FILE *f = fopen(path, "wb");
 	if (!f) {
