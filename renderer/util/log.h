@@ -26,6 +26,7 @@ enum vr_log_cat {
 	VR_CAT_VTEST,
 	VR_CAT_SHADER,
 	VR_CAT_TEST,
+	VR_CAT_VHOST,
 	VR_CAT_COUNT,
 };
 

@@ -1,0 +1,226 @@
+/*
+ * pvgpu-vhost-user — the vhost-user-gpu back end QEMU connects to:
+ *   qemu ... -chardev socket,id=gpu,path=SOCK -device vhost-user-gpu-pci,chardev=gpu
+ * One process per VM; each connection gets a fresh virtio-gpu device.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vr_null.h"
+#include "vug_server.h"
+#ifdef PVGPU_HAVE_GL
+#include "vr_gl.h"
+#endif
+
+#define PROG "pvgpu-vhost-user"
+
+/* The vhost-user back-end capability reply (QEMU docs/interop/vhost-user.json,
+ * "gpu" type): what libvirt probes with --print-capabilities. */
+static const char capabilities[] = "{\n"
+				   "  \"type\": \"gpu\",\n"
+				   "  \"features\": [\n"
+				   "    \"render-node\",\n"
+				   "    \"virgl\"\n"
+				   "  ]\n"
+				   "}\n";
+
+struct options {
+	struct vug_server_options server;
+	enum { BACKEND_GL, BACKEND_NULL } backend;
+	const char *render_node;
+};
+
+static bool
+have_gl(void)
+{
+#ifdef PVGPU_HAVE_GL
+	return true;
+#else
+	return false;
+#endif
+}
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: " PROG " (--socket-path=PATH | --fd=N) [OPTION]...\n"
+		"Serve a VM's virtio-gpu over vhost-user (QEMU -device vhost-user-gpu-pci).\n"
+		"\n"
+		"  -s, --socket-path=PATH  listen on PATH; serve one connection after another\n"
+		"  -f, --fd=N              serve the already-connected socket N (as libvirt "
+		"passes)\n"
+		"  -v, --virgl             offer 3D (virgl) to the guest (default)\n"
+		"      --no-virgl          2D only\n"
+		"      --backend=gl|null   3D renderer backend (default %s)\n"
+		"  -r, --render-node=PATH  GL: DRM render node (default: surfaceless EGL)\n"
+		"      --max-outputs=N     scanouts, 1..16 (default 1)\n"
+		"      --resolution=WxH    preferred mode of every scanout (default 1024x768)\n"
+		"  -c, --print-capabilities  print the vhost-user capability JSON and exit\n"
+		"  -h, --help              show this help\n"
+		"\n"
+		"Environment: PVGPU_LOG=error|warn|info|debug, PVGPU_DEBUG=vhost,...\n",
+		have_gl() ? "gl" : "null");
+}
+
+static bool
+parse_uint(const char *s, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+	if (!*s || *end || s[0] == '-' || v > max) {
+		return false;
+	}
+	*out = (unsigned)v;
+	return true;
+}
+
+enum {
+	OPT_NO_VIRGL = 256,
+	OPT_BACKEND,
+	OPT_MAX_OUTPUTS,
+	OPT_RESOLUTION,
+};
+
+static const struct option long_opts[] = {
+	{"socket-path", required_argument, NULL, 's'},
+	{"fd", required_argument, NULL, 'f'},
+	{"virgl", no_argument, NULL, 'v'},
+	{"no-virgl", no_argument, NULL, OPT_NO_VIRGL},
+	{"backend", required_argument, NULL, OPT_BACKEND},
+	{"render-node", required_argument, NULL, 'r'},
+	{"max-outputs", required_argument, NULL, OPT_MAX_OUTPUTS},
+	{"resolution", required_argument, NULL, OPT_RESOLUTION},
+	{"print-capabilities", no_argument, NULL, 'c'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+/* Returns -1 to go on, or an exit status. */
+static int
+parse_option(int opt, const char *arg, struct options *o)
+{
+	struct vug_session_options *so = &o->server.session;
+	unsigned v;
+	switch (opt) {
+	case 's':
+		o->server.socket_path = arg;
+		return -1;
+	case 'f':
+		if (!parse_uint(arg, 1u << 30, &v)) {
+			fprintf(stderr, PROG ": bad --fd value '%s'\n", arg);
+			return 2;
+		}
+		o->server.fd = (int)v;
+		return -1;
+	case 'v':
+		so->virgl = true;
+		return -1;
+	case OPT_NO_VIRGL:
+		so->virgl = false;
+		return -1;
+	case OPT_BACKEND:
+		if (!strcmp(arg, "null")) {
+			o->backend = BACKEND_NULL;
+		} else if (!strcmp(arg, "gl") && have_gl()) {
+			o->backend = BACKEND_GL;
+		} else {
+			fprintf(stderr, PROG ": backend '%s' is not available (gl%s, null)\n", arg,
+				have_gl() ? "" : " not built");
+			return 2;
+		}
+		return -1;
+	case 'r':
+		o->render_node = arg;
+		return -1;
+	case OPT_MAX_OUTPUTS:
+		if (!parse_uint(arg, 16, &v) || v == 0) {
+			fprintf(stderr, PROG ": --max-outputs takes 1..16, not '%s'\n", arg);
+			return 2;
+		}
+		so->num_scanouts = v;
+		return -1;
+	case OPT_RESOLUTION: {
+		unsigned w, h;
+		char extra;
+		if (sscanf(arg, "%ux%u%c", &w, &h, &extra) != 2 || w == 0 || h == 0 || w > 16384 ||
+		    h > 16384) {
+			fprintf(stderr, PROG ": bad --resolution '%s' (WxH, up to 16384)\n", arg);
+			return 2;
+		}
+		so->width = w;
+		so->height = h;
+		return -1;
+	}
+	case 'c':
+		fputs(capabilities, stdout);
+		return 0;
+	case 'h':
+		usage(stdout);
+		return 0;
+	default:
+		return 2;
+	}
+}
+
+static struct vr_backend *
+create_backend(const struct options *o)
+{
+	if (o->backend == BACKEND_NULL) {
+		return vr_null_backend_create();
+	}
+#ifdef PVGPU_HAVE_GL
+	struct vr_gl_options gl = {.render_node = o->render_node};
+	return vr_gl_backend_create(&gl);
+#else
+	return NULL;
+#endif
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = {
+		.server = {.fd = -1, .session = {.num_scanouts = 1, .virgl = true, .edid = true}},
+		.backend = have_gl() ? BACKEND_GL : BACKEND_NULL,
+	};
+	opterr = 0;
+	for (;;) {
+		int opt = getopt_long(argc, argv, ":s:f:vr:ch", long_opts, NULL);
+		if (opt == -1) {
+			break;
+		}
+		if (opt == ':' || opt == '?') {
+			fprintf(stderr, PROG ": %s '%s'\nTry '" PROG " --help'.\n",
+				opt == ':' ? "missing value for option" : "unknown option",
+				argv[optind - 1]);
+			return 2;
+		}
+		int code = parse_option(opt, optarg, &o);
+		if (code >= 0) {
+			return code;
+		}
+	}
+	if (optind < argc || (!o.server.socket_path) == (o.server.fd < 0)) {
+		fprintf(stderr, PROG ": give exactly one of --socket-path and --fd\nTry '" PROG
+				     " --help'.\n");
+		return 2;
+	}
+	struct vr_backend *be = NULL;
+	if (o.server.session.virgl) {
+		be = create_backend(&o);
+		if (!be) {
+			fprintf(stderr, PROG ": cannot create the %s renderer; use --no-virgl\n",
+				o.backend == BACKEND_GL ? "gl" : "null");
+			return 1;
+		}
+	}
+	o.server.session.backend = be;
+	int status = vug_server_run(&o.server);
+	if (be) {
+		be->impl->destroy(be);
+	}
+	return status;
+}
