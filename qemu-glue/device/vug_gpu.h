@@ -57,8 +57,8 @@ struct vug_gpu_config {
 };
 
 /** NULL on bad config or allocation failure (*why says which). */
-struct vug_gpu *vug_gpu_create(const struct vug_gpu_config *cfg,
-			       const struct vug_gpu_hooks *hooks, const char **why);
+struct vug_gpu *vug_gpu_create(const struct vug_gpu_config *cfg, const struct vug_gpu_hooks *hooks,
+			       const char **why);
 /** Completes nothing further; frees resources, contexts and pending fences. Accepts NULL. */
 void vug_gpu_destroy(struct vug_gpu *gpu);
 

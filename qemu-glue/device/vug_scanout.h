@@ -36,7 +36,8 @@ struct vug_rect {
 
 struct vug_scanout_sink_impl {
 	/** Scanout `id` now shows `frame` (NULL: disabled). */
-	void (*set_scanout)(struct vug_scanout_sink *sink, uint32_t id, const struct vug_frame *frame);
+	void (*set_scanout)(struct vug_scanout_sink *sink, uint32_t id,
+			    const struct vug_frame *frame);
 	/** `damage` of scanout `id` changed; the frame memory holds the new pixels. */
 	void (*flush)(struct vug_scanout_sink *sink, uint32_t id, const struct vug_rect *damage);
 	/** Cursor image (64x64 BGRA, or NULL to hide) and position on scanout `id`. */
