@@ -53,7 +53,10 @@ struct gd_inproc_options {
 /** Runs the pvgpu renderer inside this process: no socket, no copies of commands. */
 int gd_winsys_inproc_create(const struct gd_inproc_options *opts, struct gd_winsys **out);
 
-/** Opens a virtio-gpu DRM render node (NULL: the first one with 3D) inside a VM. */
+/**
+ * Opens a virtio-gpu DRM render node (NULL: the first one with 3D) inside a VM.
+ * A primary node (/dev/dri/cardN) works too, for a program that also drives KMS.
+ */
 int gd_winsys_drm_create(const char *path, struct gd_winsys **out);
 
 /** Destroys a winsys not (yet) owned by a screen. Accepts NULL. */
@@ -114,6 +117,13 @@ void gd_resource_unref(struct gd_resource *res);
 void gd_resource_ref(struct gd_resource *res);
 /** Host handle (as it appears in the command stream). */
 uint32_t gd_resource_handle(const struct gd_resource *res);
+/**
+ * KMS scanout of a resource made through the DRM winsys (create it with
+ * VIRGL_BIND_SCANOUT): the winsys' device fd (still owned by the winsys) and the
+ * resource's GEM handle on it, e.g. for DRM_IOCTL_MODE_ADDFB2 on that fd.
+ * -ENOTSUP for a resource of any other winsys.
+ */
+int gd_resource_drm_handle(const struct gd_resource *res, int *fd, uint32_t *bo_handle);
 const struct gd_resource_desc *gd_resource_desc(const struct gd_resource *res);
 
 /** How data moves into a resource. */

@@ -683,6 +683,52 @@ test_device_gone(void)
 	fake_virtgpu_finish(&dev);
 }
 
+/* A scanout colour buffer: the bind reaches the kernel, the GEM handle and device fd come back
+ * for KMS; resources of other winsys (or none) have no DRM handle. */
+static void
+test_scanout_handle(void)
+{
+	struct fake_virtgpu dev;
+	fake_virtgpu_init(&dev);
+	struct gd_winsys *ws = open_ws(&dev);
+	struct gd_screen *screen = NULL;
+	if (!ws || gd_screen_create(ws, &screen) < 0) {
+		CHECK(false, "screen over the fake device");
+		fake_virtgpu_finish(&dev);
+		return;
+	}
+	struct gd_resource_desc d = tex_desc;
+	d.bind = VIRGL_BIND_RENDER_TARGET | VIRGL_BIND_SCANOUT;
+	d.last_level = 0;
+	struct gd_resource *vbuf = NULL, *color = NULL;
+	CHECK_EQ_U(gd_resource_create(screen, &buf_desc, &vbuf), 0);
+	CHECK_EQ_U(gd_resource_create(screen, &d, &color), 0);
+	CHECK_EQ_U(dev.res[1].create.bind, VIRGL_BIND_RENDER_TARGET | VIRGL_BIND_SCANOUT);
+	int fd = -1;
+	uint32_t bo = 0;
+	CHECK_EQ_U(gd_resource_drm_handle(color, &fd, &bo), 0);
+	CHECK_EQ_U(fd, FAKE_FD_BASE + 128);
+	CHECK_EQ_U(bo, 2); /* the fake numbers bos from 1: the colour buffer's own bo */
+	CHECK_EQ_U(gd_resource_drm_handle(NULL, &fd, &bo), -ENOTSUP);
+	gd_resource_unref(vbuf);
+	gd_resource_unref(color);
+	gd_screen_destroy(screen);
+	CHECK_EQ_U(dev.unknown_ioctls, 0);
+	fake_virtgpu_finish(&dev);
+
+	/* The in-process renderer has no DRM device behind its resources. */
+	struct gd_inproc_options io = {.backend = "null"};
+	struct gd_winsys *iws = NULL;
+	struct gd_screen *is = NULL;
+	struct gd_resource *ires = NULL;
+	if (gd_winsys_inproc_create(&io, &iws) == 0 && gd_screen_create(iws, &is) == 0 &&
+	    gd_resource_create(is, &buf_desc, &ires) == 0) {
+		CHECK_EQ_U(gd_resource_drm_handle(ires, &fd, &bo), -ENOTSUP);
+	}
+	gd_resource_unref(ires);
+	gd_screen_destroy(is);
+}
+
 int
 main(void)
 {
@@ -700,5 +746,6 @@ main(void)
 	test_fences();
 	test_busy();
 	test_device_gone();
+	test_scanout_handle();
 	return vgp_test_result("test_drm_winsys");
 }

@@ -47,6 +47,9 @@ drm_ws(struct gd_winsys *ws)
  */
 int drm_ws_ioctl(struct drm_ws *ws, unsigned long request, void *arg);
 
+/** Is ws a DRM winsys? */
+bool drm_ws_is(const struct gd_winsys *ws);
+
 int drm_ws_resource_create(struct gd_winsys *ws, const struct gd_resource_desc *desc,
 			   size_t backing_size, struct gd_ws_res **out);
 void drm_ws_resource_destroy(struct gd_winsys *ws, struct gd_ws_res *res);

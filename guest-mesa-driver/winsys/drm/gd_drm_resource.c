@@ -5,6 +5,8 @@
  */
 #include "gd_drm_priv.h"
 
+#include "gd_priv.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,4 +265,16 @@ drm_ws_resource_busy(struct gd_winsys *base, struct gd_ws_res *wres, bool wait, 
 		return wait ? -ETIMEDOUT : 0;
 	}
 	return r;
+}
+
+int
+gd_resource_drm_handle(const struct gd_resource *res, int *fd, uint32_t *bo_handle)
+{
+	if (!res || !drm_ws_is(res->screen->ws) || !res->ws_res) {
+		return -ENOTSUP;
+	}
+	const struct drm_res *dres = (const struct drm_res *)res->ws_res;
+	*fd = drm_ws(res->screen->ws)->fd;
+	*bo_handle = dres->bo_handle;
+	return 0;
 }

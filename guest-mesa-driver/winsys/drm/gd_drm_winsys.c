@@ -196,6 +196,12 @@ static const struct gd_winsys_impl drm_impl = {
 	.resource_busy = drm_ws_resource_busy,
 };
 
+bool
+drm_ws_is(const struct gd_winsys *ws)
+{
+	return ws && ws->impl == &drm_impl;
+}
+
 /* --------------------------------------------------------------- creation */
 
 /* Which virgl capsets can be read (bit n = capset n). */
