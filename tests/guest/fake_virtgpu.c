@@ -244,18 +244,25 @@ do_transfer(struct fake_virtgpu *dev, struct gd_virtgpu_transfer *t, bool to_hos
 	if (!r || !res_bpp(r)) {
 		return -ENOENT;
 	}
+	/* Like Linux (5.11+): stride and layer_stride are for host3d blobs only, which the
+	 * fake has none of; 0 makes the host use the level's tight pitches. */
+	if (t->stride || t->layer_stride) {
+		return -EINVAL;
+	}
 	const struct drm_virtgpu_3d_box *b = &t->box;
+	uint32_t lw = r->create.width >> t->level, lh = r->create.height >> t->level;
+	uint64_t stride = (uint64_t)(lw ? lw : 1) * res_bpp(r);
+	uint64_t layer_stride = stride * (lh ? lh : 1);
 	uint64_t row = (uint64_t)b->w * res_bpp(r);
-	uint64_t host0 = host_level_offset(r, t->level) + (uint64_t)b->z * t->layer_stride +
-			 (uint64_t)b->y * t->stride + (uint64_t)b->x * res_bpp(r);
-	uint64_t span =
-		(uint64_t)(b->d - 1) * t->layer_stride + (uint64_t)(b->h - 1) * t->stride + row;
+	uint64_t host0 = host_level_offset(r, t->level) + (uint64_t)b->z * layer_stride +
+			 (uint64_t)b->y * stride + (uint64_t)b->x * res_bpp(r);
+	uint64_t span = (uint64_t)(b->d - 1) * layer_stride + (uint64_t)(b->h - 1) * stride + row;
 	if (!b->w || !b->h || !b->d || t->offset + span > r->size || host0 + span > r->size) {
 		return -EINVAL;
 	}
 	for (uint32_t z = 0; z < b->d; z++) {
 		for (uint32_t y = 0; y < b->h; y++) {
-			uint64_t rel = (uint64_t)z * t->layer_stride + (uint64_t)y * t->stride;
+			uint64_t rel = (uint64_t)z * layer_stride + (uint64_t)y * stride;
 			uint8_t *guest = r->guest + t->offset + rel, *host = r->host + host0 + rel;
 			memcpy(to_host ? host : guest, to_host ? guest : host, row);
 		}

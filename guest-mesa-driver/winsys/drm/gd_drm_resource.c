@@ -226,8 +226,8 @@ drm_ws_transfer(struct gd_winsys *base, struct gd_ws_res *wres, uint32_t level,
 			(uint32_t)box->h, (uint32_t)box->d},
 		.level = level,
 		.offset = (uint32_t)offset,
-		.stride = stride,
-		.layer_stride = layer_stride,
+		/* Linux refuses pitches for anything but host3d blobs (EINVAL); 0 tells the
+		 * host to use the level's tight pitches, which is our guest layout. */
 	};
 	if (to_host) {
 		return drm_ws_ioctl(ws, GD_IOCTL_VIRTGPU_TRANSFER_TO_HOST, &t);
