@@ -420,7 +420,10 @@ vug_display_handle_input(struct vug_display *dpy)
 	}
 	struct vhost_user_hdr h;
 	if (!vug_read_full(dpy->fd, &h, sizeof(h))) {
-		return fail(dpy, "front end closed it");
+		/* QEMU closes the channel first when the VM shuts down: no fault of anyone. */
+		vr_info(VR_CAT_VHOST, "display channel: front end closed it");
+		detach(dpy);
+		return false;
 	}
 	static const uint32_t want_req[] = {
 		[WAIT_PROTOCOL_FEATURES] = VHOST_USER_GPU_GET_PROTOCOL_FEATURES,

@@ -1,0 +1,65 @@
+"""Images for the qemu suite: (width, height, RGB bytes) triples, QEMU's PPM
+screendumps, pvgpu-gears' PNGs (decoded by the apps suite's reader) and comparisons."""
+import importlib.util
+import os
+
+_spec = importlib.util.spec_from_file_location(
+    "run_app_test", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "apps",
+                                 "run-app-test.py"))
+_apps = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_apps)
+read_png_rgb = _apps.read_png_rgb
+
+
+def read_ppm(path):
+    """A binary P6 PPM with maxval 255 (what QEMU's screendump writes)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    fields, pos = [], 0
+    while len(fields) < 4:
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    if fields[0] != b"P6" or fields[3] != b"255":
+        raise ValueError(f"{path}: not an 8-bit P6 PPM")
+    w, h = int(fields[1]), int(fields[2])
+    px = data[pos + 1:pos + 1 + w * h * 3]
+    if len(px) != w * h * 3:
+        raise ValueError(f"{path}: truncated")
+    return w, h, px
+
+
+def write_ppm(path, img):
+    w, h, px = img
+    with open(path, "wb") as f:
+        f.write(b"P6\n%d %d\n255\n" % (w, h) + px)
+
+
+def match_fraction(a, b, tol=1):
+    """Fraction of pixels whose channels all differ by at most tol."""
+    if a == b:
+        return 1.0
+    good = 0
+    for i in range(0, len(a), 3):
+        if (abs(a[i] - b[i]) <= tol and abs(a[i + 1] - b[i + 1]) <= tol and
+                abs(a[i + 2] - b[i + 2]) <= tol):
+            good += 1
+    return good / (len(a) // 3)
+
+
+def lit_fraction(px, step=7):
+    """Fraction of (sampled) pixels that are not near black."""
+    n = lit = 0
+    for i in range(0, len(px) - 2, 3 * step):
+        n += 1
+        lit += px[i] + px[i + 1] + px[i + 2] > 60
+    return lit / max(n, 1)
+
+
+def colours(px, step=7):
+    """Distinct colours among sampled pixels."""
+    return len({px[i:i + 3] for i in range(0, len(px) - 2, 3 * step)})
