@@ -63,3 +63,25 @@ def lit_fraction(px, step=7):
 def colours(px, step=7):
     """Distinct colours among sampled pixels."""
     return len({px[i:i + 3] for i in range(0, len(px) - 2, 3 * step)})
+
+
+def grid_signature(img, cols, rows, bottom_up=False):
+    """Average R, G, B of each cell of a cols x rows grid (cells of w // cols by
+    h // rows pixels), row by row; bottom_up starts from the last image row."""
+    w, h, px = img
+    cw, ch = w // cols, h // rows
+    out = bytearray()
+    for gy in range(rows):
+        sums = [[0, 0, 0] for _ in range(cols)]
+        for k in range(ch):
+            y = gy * ch + k
+            if bottom_up:
+                y = h - 1 - y
+            line = px[y * w * 3:(y + 1) * w * 3]
+            for gx in range(cols):
+                cell = line[gx * cw * 3:(gx + 1) * cw * 3]
+                for c in range(3):
+                    sums[gx][c] += sum(cell[c::3])
+        for gx in range(cols):
+            out += bytes(v // (cw * ch) for v in sums[gx])
+    return bytes(out)

@@ -5,12 +5,20 @@
  * then shows that buffer through KMS (a framebuffer over its GEM handle) and
  * holds it for the host's screendump.
  *
- *   pvgpu-gears-kms [FRAMES]     (default 30)
+ *   pvgpu-gears-kms [FRAMES [noscanout]]     (default 30 frames, scanned out)
+ *
+ * Before the scanout it reads the colour buffer back (TRANSFER_FROM_HOST) and
+ * prints a signature: the average colour of each cell of a SIG_COLS x SIG_ROWS
+ * grid, rows in the buffer's order, as "PVGPU-SIG gears COLSxROWS <hex RGB...>".
+ * The host compares it with its own rendering, so the frame is checked even
+ * against a peer that cannot show 3D scanouts (noscanout).
  *
  * The screen equals `pvgpu-gears --frames FRAMES --size WxH --png` of the same
  * size: the colour buffer is in GL's orientation (bottom row first) and hosts
  * show 3D scanouts upright, as pvgpu-gears writes its PNG.
  */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +28,45 @@
 #include "gears_scene.h"
 #include "kms.h"
 #include "vgp_virgl_format.h"
+
+#define SIG_COLS 16
+#define SIG_ROWS 12
+
+/* Reads the w x h BGRA colour buffer back and prints its grid signature. */
+static int
+print_signature(struct gd_context *ctx, struct gd_resource *color, uint32_t w, uint32_t h)
+{
+	uint8_t *px = malloc((size_t)w * h * 4);
+	if (!px) {
+		return -ENOMEM;
+	}
+	struct gd_box box = {0, 0, 0, (int32_t)w, (int32_t)h, 1};
+	int r = gd_texture_read(ctx, color, 0, &box, px, w * 4, 0);
+	if (r == 0) {
+		uint32_t cw = w / SIG_COLS, ch = h / SIG_ROWS;
+		printf("PVGPU-SIG gears %ux%u ", SIG_COLS, SIG_ROWS);
+		for (uint32_t gy = 0; gy < SIG_ROWS; gy++) {
+			for (uint32_t gx = 0; gx < SIG_COLS; gx++) {
+				uint64_t sum[3] = {0};
+				for (uint32_t y = gy * ch; y < (gy + 1) * ch; y++) {
+					const uint8_t *p = px + ((size_t)y * w + gx * cw) * 4;
+					for (uint32_t x = 0; x < cw; x++, p += 4) {
+						sum[0] += p[2];
+						sum[1] += p[1];
+						sum[2] += p[0];
+					}
+				}
+				uint64_t n = (uint64_t)cw * ch;
+				printf("%02x%02x%02x", (unsigned)(sum[0] / n),
+				       (unsigned)(sum[1] / n), (unsigned)(sum[2] / n));
+			}
+		}
+		printf("\n");
+		fflush(stdout);
+	}
+	free(px);
+	return r;
+}
 
 static int
 fail(const char *what, int err)
@@ -35,6 +82,7 @@ main(int argc, char **argv)
 	if (frames == 0) {
 		frames = 1;
 	}
+	bool scanout = !(argc > 2 && !strcmp(argv[2], "noscanout"));
 	char path[32];
 	int probe = kms_open_virtio_card(path, sizeof(path));
 	if (probe < 0) {
@@ -78,6 +126,18 @@ main(int argc, char **argv)
 	double dt = kms_now() - t0;
 	int fd = -1, fb = 0;
 	uint32_t bo = 0;
+	if (r == 0) {
+		step = "read-back";
+		r = print_signature(ctx, sc.color, w, h);
+	}
+	if (r == 0 && !scanout) {
+		gears_scene_finish(&sc);
+		gd_context_destroy(ctx);
+		gd_screen_destroy(screen);
+		printf("PVGPU-RESULT gears PASS frames=%u size=%ux%u fps=%.1f scanout=no\n", frames,
+		       w, h, dt > 0 ? frames / dt : 0.0);
+		return 0;
+	}
 	if (r == 0) {
 		step = "drm-handle";
 		r = gd_resource_drm_handle(sc.color, &fd, &bo);

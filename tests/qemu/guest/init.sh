@@ -25,7 +25,7 @@ A2=$(echo "$RUN" | cut -s -d: -f3)
 echo "PVGPU-RUN $P uptime=$(cut -d' ' -f1 /proc/uptime)"
 case "$P" in
 pattern) pvgpu-qemu-pattern ${A1:-30} ${A2:-0} ;;
-gears) pvgpu-gears-kms ${A1:-30} ;;
+gears) pvgpu-gears-kms ${A1:-30} $A2 ;;
 kmscube)
 	if [ -x /usr/bin/kmscube ]; then
 		kmscube -c "${A1:-120}" > /tmp/kmscube.log 2>&1
