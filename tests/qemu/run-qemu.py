@@ -454,7 +454,40 @@ def boot_kmscube(args, wd, peer, name):
     return res
 
 
+def bench(args, wd):
+    """Guest-side frame rates through each peer (not part of the test suite)."""
+    ensure_cache(args, "mesa")
+    args.reference_bin = qemu_paths(args.cache)[2]
+    table = {}
+    for kind in ("pvgpu", "reference"):
+        args.peer = kind
+        for payload, run, initrd in (
+                ("gears", f"gears:{args.bench_frames}" + (":noscanout" if kind != "pvgpu" else ""),
+                 "min"),
+                ("kmscube", f"kmscube:{args.kmscube_frames}", "mesa")):
+            peer = Peer(args, wd, 1, True)
+            try:
+                b = Boot(args, wd, f"bench-{kind}-{payload}", peer, run, initramfs(args, initrd), 1,
+                         on_hold=lambda boot, tag, info: None)
+                b.run()
+            finally:
+                peer.stop()
+            res = b.results.get(payload, {})
+            table[f"{payload}/{kind}"] = {"status": res.get("status", "none"),
+                                          "fps": float(res.get("fps", 0) or 0),
+                                          "boot_to_payload_s": round(b.first_payload or 0, 2),
+                                          "qemu_wall_s": round(b.wall, 2)}
+            print(f"{payload:8} {kind:10} {table[f'{payload}/{kind}']}")
+    if args.bench_out:
+        with open(args.bench_out, "w") as f:
+            json.dump(table, f, indent=1)
+    return table
+
+
 def scenario(args, wd):
+    if args.scenario == "bench":
+        bench(args, wd)
+        return
     virgl = args.scenario in ("gears", "kmscube", "reconnect")
     outputs = 2 if args.scenario == "two-scanouts" else 1
     kind = "mesa" if args.scenario == "kmscube" else "min"
@@ -496,7 +529,7 @@ def scenario(args, wd):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--scenario", required=True,
-                    choices=("pattern", "gears", "kmscube", "two-scanouts", "reconnect"))
+                    choices=("pattern", "gears", "kmscube", "two-scanouts", "reconnect", "bench"))
     ap.add_argument("--peer", choices=("pvgpu", "reference"), default="pvgpu")
     ap.add_argument("--build", required=True)
     ap.add_argument("--vhost-user", required=True)
@@ -511,6 +544,8 @@ def main():
     ap.add_argument("--frames", type=int, default=30)
     ap.add_argument("--kmscube-frames", type=int, default=300)
     ap.add_argument("--keep", action="store_true", help="keep the logs and screendumps")
+    ap.add_argument("--bench-frames", type=int, default=300, help="bench: gears frames")
+    ap.add_argument("--bench-out", help="bench: write the table as JSON here")
     args = ap.parse_args()
     wd = tempfile.mkdtemp(prefix=f"pvgpu-qemu-{args.scenario}-")
     failed = True
