@@ -38,6 +38,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import qemu_image  # noqa: E402
+import vhost_proxy  # noqa: E402
 
 XRES, YRES = 800, 600
 PALETTE = [0x000000, 0xff0000, 0x00ff00, 0x0000ff, 0xffff00, 0x00ffff, 0xff00ff, 0xffffff]
@@ -187,6 +188,13 @@ class Boot:
         self.errors = []
         self.qmp = Qmp(os.path.join(workdir, f"{name}.qmp"))
         qemu, firmware, _ = qemu_paths(args.cache)
+        # QEMU talks to the peer through a relay that records the vhost-user messages.
+        self.proxy = None
+        self.sock = peer.sock
+        if not args.no_proxy:
+            self.sock = os.path.join(workdir, f"{name}.vhost.sock")
+            self.proxy = vhost_proxy.VhostProxy(self.sock, peer.sock,
+                                                os.path.join(workdir, f"{name}.vhost.log"))
         self.module_dir = os.path.join(args.cache, "qemu/usr/lib/x86_64-linux-gnu/qemu")
         dev = f"vhost-user-gpu-pci,chardev=gpu,id=gpu0,xres={XRES},yres={YRES}"
         if max_outputs > 1:
@@ -201,8 +209,8 @@ class Boot:
             "-object", "memory-backend-memfd,id=mem,size=1G,share=on", "-numa", "node,memdev=mem",
             "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
             "-qmp", f"unix:{self.qmp.path},server=on,wait=off",
-            "-chardev", f"socket,id=gpu,path={peer.sock}", "-device", dev,
-            "-kernel", os.path.join(args.cache, "vmlinux"), "-initrd", initrd,
+            "-chardev", f"socket,id=gpu,path={self.sock}", "-device", dev,
+            "-kernel", os.path.join(args.cache, args.kernel), "-initrd", initrd,
             "-append", append]
         with open(os.path.join(workdir, f"{name}.cmd"), "w") as f:
             f.write(" ".join(self.argv) + "\n")
@@ -229,6 +237,8 @@ class Boot:
                 self._ack()
         self.rc = self.proc.wait()
         self.wall = time.monotonic() - t0
+        if self.proxy:
+            self.proxy.close()
         serial.close()
         return self
 
@@ -281,6 +291,9 @@ class Boot:
             problems.append("guest kernel errors:\n  " + "\n  ".join(bad[:10]))
         features = [ln.split("features:", 1)[1].strip() for ln in dmesg if "[drm] features:" in ln]
         print(f"[{self.name}] guest virtio-gpu features: {' '.join(features) or '?'}")
+        if self.proxy:
+            print(f"[{self.name}] vhost-user: {self.proxy.summary()}")
+            problems += [f"vhost-user: {p}" for p in self.proxy.check()]
         if "PVGPU-DONE" not in self.lines or self.rc != 0:
             problems.append(f"QEMU rc={self.rc}, guest done={'PVGPU-DONE' in self.lines}")
         boot = f"{self.first_payload:.1f}" if self.first_payload else "?"
@@ -540,10 +553,14 @@ def main():
     ap.add_argument("--cache", default=os.environ.get(
         "PVGPU_QEMU_CACHE", os.path.expanduser("~/.cache/pvgpu/qemu")))
     ap.add_argument("--timeout", type=int, default=150, help="seconds per QEMU run")
+    ap.add_argument("--kernel", choices=("vmlinux", "vmlinuz"), default="vmlinux",
+                    help="uncompressed ELF (PVH boot, default) or Debian's bzImage")
     ap.add_argument("--flips", type=int, default=30)
     ap.add_argument("--frames", type=int, default=30)
     ap.add_argument("--kmscube-frames", type=int, default=300)
     ap.add_argument("--keep", action="store_true", help="keep the logs and screendumps")
+    ap.add_argument("--no-proxy", action="store_true",
+                    help="connect QEMU to the peer directly (no message log or checks)")
     ap.add_argument("--bench-frames", type=int, default=300, help="bench: gears frames")
     ap.add_argument("--bench-out", help="bench: write the table as JSON here")
     args = ap.parse_args()
