@@ -249,6 +249,7 @@ vug_cmd_flush(struct vug_gpu *gpu, struct vug_req *req)
 		return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
 	}
 	gpu->stats.flushes++;
+	req->wait_display = gpu->cfg.sink && gpu->cfg.sink->impl->busy;
 	for (uint32_t i = 0; i < gpu->cfg.num_scanouts; i++) {
 		struct vug_scanout *s = &gpu->scanouts[i];
 		struct virtio_gpu_rect d;

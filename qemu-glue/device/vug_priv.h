@@ -105,6 +105,7 @@ struct vug_fence {
 	uint32_t len;
 	uint64_t timeline; /* ctx_id << 8 | ring_idx, or 0 without INFO_RING_IDX */
 	bool wait_renderer;
+	bool wait_display; /* a flush: waits until the sink is no longer busy */
 };
 
 struct vug_gpu {
@@ -161,6 +162,7 @@ struct vug_req {
 	size_t resp_len;
 	uint32_t resp_type;
 	bool wait_renderer; /* the fence waits for the renderer (3D work) */
+	bool wait_display;  /* the fence waits for the display to present (flush) */
 };
 
 /* ------------------------------------------------------------ iovecs */
@@ -261,7 +263,7 @@ void vug_edid_build(uint8_t edid[128], uint32_t width, uint32_t height, uint32_t
 bool vug_fence_must_defer(const struct vug_gpu *gpu, uint64_t timeline, bool wait_renderer);
 /** Queues a deferred completion. False when the queue is full. */
 bool vug_fence_push(struct vug_gpu *gpu, void *token, uint32_t len, uint64_t timeline,
-		    bool wait_renderer);
+		    bool wait_renderer, bool wait_display);
 /** Completes what can complete, in order per timeline. */
 void vug_fence_retire(struct vug_gpu *gpu);
 
