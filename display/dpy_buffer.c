@@ -75,18 +75,17 @@ dpy_format_to_bgrx(uint32_t format, const uint8_t *src, uint8_t *dst, uint32_t w
 	return true;
 }
 
-/* Copies `len` bytes at `offset` of the buffer's iovecs; false when short. */
-static bool
-gather(const struct dpy_buffer *buf, uint64_t offset, uint8_t *dst, size_t len)
+bool
+dpy_iov_read(const struct iovec *iov, unsigned iov_count, uint64_t offset, uint8_t *dst, size_t len)
 {
-	for (unsigned i = 0; i < buf->iov_count && len; i++) {
-		size_t n = buf->iov[i].iov_len;
+	for (unsigned i = 0; i < iov_count && len; i++) {
+		size_t n = iov[i].iov_len;
 		if (offset >= n) {
 			offset -= n;
 			continue;
 		}
 		size_t take = n - (size_t)offset < len ? n - (size_t)offset : len;
-		memcpy(dst, (const uint8_t *)buf->iov[i].iov_base + offset, take);
+		memcpy(dst, (const uint8_t *)iov[i].iov_base + offset, take);
 		dst += take;
 		len -= take;
 		offset = 0;
@@ -105,7 +104,7 @@ dpy_buffer_read_bgrx(const struct dpy_buffer *buf, uint8_t *dst)
 	bool ok = true;
 	for (uint32_t y = 0; y < buf->height; y++, dst += row) {
 		uint64_t off = buf->offset + (uint64_t)y * buf->stride;
-		if (!gather(buf, off, dst, row)) {
+		if (!dpy_iov_read(buf->iov, buf->iov_count, off, dst, row)) {
 			memset(dst, 0, row);
 			ok = false;
 			continue;

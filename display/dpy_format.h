@@ -39,6 +39,11 @@ bool dpy_format_to_bgrx(uint32_t format, const uint8_t *src, uint8_t *dst, uint3
  */
 bool dpy_buffer_read_bgrx(const struct dpy_buffer *buf, uint8_t *dst);
 
+/** Copies `len` bytes at `offset` of the concatenated iovecs into dst; false
+ *  when they are shorter. */
+bool dpy_iov_read(const struct iovec *iov, unsigned iov_count, uint64_t offset, uint8_t *dst,
+		  size_t len);
+
 /** The neutral "no signal" frame (BGRX), identical on every backend. */
 void dpy_no_signal_fill(uint8_t *dst, uint32_t width, uint32_t height, uint32_t stride);
 /** Its pixel at x,y of a width×height frame (0x00RRGGBB). */

@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include "dpy_format.h"
+#ifdef DPY_HAVE_PNG
 #include "vgp_png.h"
+#endif
 
 struct headless_output {
 	struct dpy_output base; /* first */
@@ -258,7 +260,12 @@ dpy_headless_capture(struct dpy_output *out, FILE *f, const char **why)
 		*why = "out of memory";
 		return false;
 	}
+#ifdef DPY_HAVE_PNG
 	bool ok = vgp_png_write_bgra_file(f, px, w, h, (size_t)w * 4, false);
+#else
+	bool ok = false;
+	(void)f;
+#endif
 	free(px);
 	if (!ok) {
 		*why = "cannot write the PNG";

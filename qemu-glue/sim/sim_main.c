@@ -46,6 +46,7 @@ usage(FILE *out)
 		"  --backend-exec=CMD     spawn CMD per connection (socket as --fd=N or %%FD%%,\n"
 		"                         or listening on %%SOCK%%)\n"
 		"  --vms=N                simulated VMs at once (default 1)\n"
+		"  --first-vm=N           index of the first VM (patterns differ per index)\n"
 		"  --scanouts=M           outputs each VM's display reports (default 1)\n"
 		"  --resolution=WxH       their mode (default 640x480)\n"
 		"  --scenario=LIST        comma-separated: %s (default 2d)\n"
@@ -235,6 +236,7 @@ main(int argc, char **argv)
 		{"backend-socket", required_argument, NULL, 's'},
 		{"backend-exec", required_argument, NULL, 'e'},
 		{"vms", required_argument, NULL, 'n'},
+		{"first-vm", required_argument, NULL, 'F'},
 		{"scanouts", required_argument, NULL, 'm'},
 		{"resolution", required_argument, NULL, 'r'},
 		{"scenario", required_argument, NULL, 'c'},
@@ -259,7 +261,7 @@ main(int argc, char **argv)
 		.connect = do_connect,
 		.ctx = &be,
 	};
-	unsigned vms = 1, v;
+	unsigned vms = 1, first_vm = 0, v;
 	const char *list = "2d";
 	int opt;
 	opterr = 0;
@@ -274,6 +276,9 @@ main(int argc, char **argv)
 			break;
 		case 'n':
 			ok = parse_uint(optarg, 1, 64, &vms);
+			break;
+		case 'F':
+			ok = parse_uint(optarg, 0, 1000, &first_vm);
 			break;
 		case 'm':
 			ok = parse_uint(optarg, 1, SIM_MAX_SCANOUTS, &run.vm.scanouts);
@@ -334,7 +339,7 @@ main(int argc, char **argv)
 			return 1;
 		}
 		if (pids[i] == 0) {
-			be.vm_index = run.vm_index = i;
+			be.vm_index = run.vm_index = first_vm + i;
 			int r = run_vm(&run, &be, list);
 			fflush(stdout);
 			fflush(stderr);

@@ -2,10 +2,12 @@
 #include "sim_scenario.h"
 
 #include <linux/virtio_gpu.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "vgp_png.h"
 
@@ -196,6 +198,45 @@ check_fb(struct sim_run *run, struct sim_vm *vm, unsigned s, uint32_t w, uint32_
 	return bad == 0;
 }
 
+static bool
+display_info(struct sim_vm *vm, struct virtio_gpu_resp_display_info *di)
+{
+	struct virtio_gpu_ctrl_hdr q;
+	hdr(&q, VIRTIO_GPU_CMD_GET_DISPLAY_INFO);
+	memset(di, 0, sizeof(*di));
+	return sim_cmd(vm, SIM_CTRLQ, &q, sizeof(q), di, sizeof(*di)) == (int)sizeof(*di) &&
+	       expect("GET_DISPLAY_INFO", di->hdr.type, VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
+}
+
+/* A w×h pattern resource `id` on scanout `s`, flushed (with a fence when
+ * `fenced`: it completes once the display presented the frame). */
+static bool
+show_pattern(struct sim_run *run, struct sim_vm *vm, unsigned s, uint32_t w, uint32_t h,
+	     uint32_t id, bool fenced)
+{
+	struct pattern_ctx pc = {run->vm_index, s, w, h};
+	bool ok = make_resource(vm, id, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, w, h, pattern_fill, &pc);
+	struct virtio_gpu_set_scanout ss;
+	memset(&ss, 0, sizeof(ss));
+	hdr(&ss.hdr, VIRTIO_GPU_CMD_SET_SCANOUT);
+	ss.scanout_id = s;
+	ss.resource_id = id;
+	ss.r.width = w;
+	ss.r.height = h;
+	ok = ok && expect("SET_SCANOUT", ctrl(vm, &ss, sizeof(ss)), VIRTIO_GPU_RESP_OK_NODATA);
+	struct virtio_gpu_resource_flush fl;
+	memset(&fl, 0, sizeof(fl));
+	hdr(&fl.hdr, VIRTIO_GPU_CMD_RESOURCE_FLUSH);
+	if (fenced) {
+		fl.hdr.flags = VIRTIO_GPU_FLAG_FENCE;
+		fl.hdr.fence_id = id;
+	}
+	fl.resource_id = id;
+	fl.r.width = w;
+	fl.r.height = h;
+	return ok && expect("RESOURCE_FLUSH", ctrl(vm, &fl, sizeof(fl)), VIRTIO_GPU_RESP_OK_NODATA);
+}
+
 static int
 scenario_2d(struct sim_run *run)
 {
@@ -204,12 +245,8 @@ scenario_2d(struct sim_run *run)
 		return SIM_FAIL;
 	}
 	bool ok = true;
-	struct virtio_gpu_ctrl_hdr q;
 	struct virtio_gpu_resp_display_info di;
-	hdr(&q, VIRTIO_GPU_CMD_GET_DISPLAY_INFO);
-	memset(&di, 0, sizeof(di));
-	if (sim_cmd(vm, SIM_CTRLQ, &q, sizeof(q), &di, sizeof(di)) != (int)sizeof(di) ||
-	    !expect("GET_DISPLAY_INFO", di.hdr.type, VIRTIO_GPU_RESP_OK_DISPLAY_INFO)) {
+	if (!display_info(vm, &di)) {
 		sim_vm_destroy(vm);
 		return SIM_FAIL;
 	}
@@ -222,27 +259,7 @@ scenario_2d(struct sim_run *run)
 			ok = false;
 			break;
 		}
-		struct pattern_ctx pc = {run->vm_index, s, w, h};
-		uint32_t id = RES_BASE + s;
-		ok = make_resource(vm, id, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, w, h, pattern_fill,
-				   &pc);
-		struct virtio_gpu_set_scanout ss;
-		memset(&ss, 0, sizeof(ss));
-		hdr(&ss.hdr, VIRTIO_GPU_CMD_SET_SCANOUT);
-		ss.scanout_id = s;
-		ss.resource_id = id;
-		ss.r.width = w;
-		ss.r.height = h;
-		ok = ok &&
-		     expect("SET_SCANOUT", ctrl(vm, &ss, sizeof(ss)), VIRTIO_GPU_RESP_OK_NODATA);
-		struct virtio_gpu_resource_flush fl;
-		memset(&fl, 0, sizeof(fl));
-		hdr(&fl.hdr, VIRTIO_GPU_CMD_RESOURCE_FLUSH);
-		fl.resource_id = id;
-		fl.r.width = w;
-		fl.r.height = h;
-		ok = ok &&
-		     expect("RESOURCE_FLUSH", ctrl(vm, &fl, sizeof(fl)), VIRTIO_GPU_RESP_OK_NODATA);
+		ok = show_pattern(run, vm, s, w, h, RES_BASE + s, false);
 	}
 	sim_display_drain(vm, 200);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -253,6 +270,110 @@ scenario_2d(struct sim_run *run)
 	printf("vm %u: 2d: %u scanout(s) %ux%u %s (%.1f ms incl. 200 ms drain)\n", run->vm_index,
 	       run->vm.scanouts, di.pmodes[0].r.width, di.pmodes[0].r.height,
 	       ok ? "match" : "MISMATCH", ms);
+	sim_vm_destroy(vm);
+	return ok ? SIM_PASS : SIM_FAIL;
+}
+
+/* ------------------------------------------------------------ display */
+
+static double
+ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1e3 + (t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* The pattern scanout `s` should show, as the PNG the display is compared to. */
+static void
+write_expected(struct sim_run *run, unsigned s, uint32_t w, uint32_t h)
+{
+	if (!run->out_dir) {
+		return;
+	}
+	uint32_t *px = malloc((size_t)w * h * 4);
+	if (!px) {
+		return;
+	}
+	for (uint32_t y = 0; y < h; y++) {
+		for (uint32_t x = 0; x < w; x++) {
+			px[(size_t)y * w + x] = sim_pattern(run->vm_index, s, x, y, w, h);
+		}
+	}
+	char path[512];
+	snprintf(path, sizeof(path), "%s/vm%u-scanout%u.png", run->out_dir, run->vm_index, s);
+	if (!vgp_png_write_bgra(path, (const uint8_t *)px, w, h, (size_t)w * 4, false)) {
+		fprintf(stderr, "pvgpu-sim: cannot write %s\n", path);
+	}
+	free(px);
+}
+
+/* True once stdin reached its end (the caller closed it): time to go. */
+static bool
+stdin_closed(int timeout_ms)
+{
+	struct pollfd p = {.fd = 0, .events = POLLIN};
+	if (poll(&p, 1, timeout_ms) <= 0) {
+		return false;
+	}
+	char c;
+	return read(0, &c, 1) <= 0;
+}
+
+/*
+ * For a display module behind the back end (pvgpu-vhost-user --display=...):
+ * shows the pattern on every scanout with fenced flushes (paced by the
+ * display), writes the expected images, then stays connected until stdin
+ * closes, acting on display-change events like a guest driver does (reads
+ * the config space, acknowledges, re-reads the modes, redraws at the new
+ * size) and printing one line per change.
+ */
+static int
+scenario_display(struct sim_run *run)
+{
+	struct sim_vm *vm = connect_vm(run);
+	if (!vm) {
+		return SIM_FAIL;
+	}
+	struct virtio_gpu_config cfg;
+	struct virtio_gpu_resp_display_info di;
+	bool ok = sim_vm_get_config(vm, &cfg) && sim_vm_clear_events(vm, cfg.events_read) &&
+		  display_info(vm, &di);
+	uint32_t gen = 0;
+	for (unsigned s = 0; s < run->vm.scanouts && ok; s++) {
+		uint32_t w = di.pmodes[s].r.width, h = di.pmodes[s].r.height;
+		struct timespec t0;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		ok = show_pattern(run, vm, s, w, h, RES_BASE + s, true);
+		write_expected(run, s, w, h);
+		printf("vm %u: display: scanout %u %ux%u shown (fenced flush %.1f ms)\n",
+		       run->vm_index, s, w, h, ms_since(&t0));
+	}
+	printf("vm %u: display: ready\n", run->vm_index);
+	fflush(stdout);
+	while (ok && sim_vm_alive(vm) && !stdin_closed(50)) {
+		sim_display_drain(vm, 0);
+		ok = sim_vm_get_config(vm, &cfg);
+		if (!ok || !(cfg.events_read & VIRTIO_GPU_EVENT_DISPLAY)) {
+			continue;
+		}
+		struct virtio_gpu_resp_display_info now;
+		ok = sim_vm_clear_events(vm, VIRTIO_GPU_EVENT_DISPLAY) && display_info(vm, &now);
+		for (unsigned s = 0; s < run->vm.scanouts && ok; s++) {
+			uint32_t w = now.pmodes[s].r.width, h = now.pmodes[s].r.height;
+			if (w == di.pmodes[s].r.width && h == di.pmodes[s].r.height) {
+				continue;
+			}
+			printf("vm %u: display-change: scanout %u %ux%u\n", run->vm_index, s, w, h);
+			gen++;
+			ok = show_pattern(run, vm, s, w, h, RES_BASE + s + 16 * gen, true);
+			write_expected(run, s, w, h);
+			printf("vm %u: display: scanout %u %ux%u shown\n", run->vm_index, s, w, h);
+		}
+		di = now;
+		fflush(stdout);
+	}
+	printf("vm %u: display: %s\n", run->vm_index, ok ? "done" : "FAILED");
 	sim_vm_destroy(vm);
 	return ok ? SIM_PASS : SIM_FAIL;
 }
@@ -566,6 +687,7 @@ static const struct {
 } scenarios[] = {
 	{"2d", scenario_2d},           {"cursor", scenario_cursor}, {"fences", scenario_fences},
 	{"hostile", scenario_hostile}, {"3d", scenario_pending},    {"blob", scenario_pending},
+	{"display", scenario_display},
 };
 
 int
@@ -583,5 +705,5 @@ sim_scenario_run(const char *name, struct sim_run *run)
 const char *
 sim_scenario_names(void)
 {
-	return "2d cursor fences hostile 3d blob";
+	return "2d cursor fences hostile 3d blob display";
 }

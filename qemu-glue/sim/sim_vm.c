@@ -5,6 +5,7 @@
 #include <linux/virtio_gpu.h>
 #include <poll.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -694,4 +695,31 @@ sim_cmd(struct sim_vm *vm, unsigned q, const void *req, uint32_t req_len, void *
 	}
 	sim_alloc_release(vm, mark);
 	return ret;
+}
+
+bool
+sim_vm_get_config(struct sim_vm *vm, struct virtio_gpu_config *cfg)
+{
+	struct {
+		struct vhost_user_config_hdr h;
+		struct virtio_gpu_config c;
+	} __attribute__((packed)) req = {.h = {.offset = 0, .size = sizeof(req.c)}}, got;
+	if (!query(vm, VHOST_USER_GET_CONFIG, &req, sizeof(req), &got, sizeof(got))) {
+		return false;
+	}
+	*cfg = got.c;
+	return true;
+}
+
+bool
+sim_vm_clear_events(struct sim_vm *vm, uint32_t events)
+{
+	struct {
+		struct vhost_user_config_hdr h;
+		uint32_t events_clear;
+	} __attribute__((packed)) req = {
+		.h = {.offset = offsetof(struct virtio_gpu_config, events_clear), .size = 4},
+		.events_clear = events,
+	};
+	return request(vm, VHOST_USER_SET_CONFIG, &req, sizeof(req), NULL, 0);
 }

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/virtio_gpu.h>
+
 #include "sim_display.h"
 #include "vgp_vhost_user.h"
 
@@ -82,6 +84,11 @@ int sim_cmd(struct sim_vm *vm, unsigned q, const void *req, uint32_t req_len, vo
 void sim_display_drain(struct sim_vm *vm, int quiet_ms);
 const struct sim_fb *sim_display_fb(const struct sim_vm *vm, uint32_t scanout);
 const struct sim_cursor *sim_display_cursor(const struct sim_vm *vm, uint32_t scanout);
+/** The device config space (GET_CONFIG), as a guest reads it after a config
+ *  interrupt; false when the back end does not answer. */
+bool sim_vm_get_config(struct sim_vm *vm, struct virtio_gpu_config *cfg);
+/** Acknowledges config events (writes events_clear, SET_CONFIG). */
+bool sim_vm_clear_events(struct sim_vm *vm, uint32_t events);
 /** True while the back end's vhost-user socket is open. */
 bool sim_vm_alive(struct sim_vm *vm);
 

@@ -39,6 +39,7 @@ enum watch_kind {
 	WATCH_SOCKET,
 	WATCH_KICK,
 	WATCH_DISPLAY,
+	WATCH_EXT,
 };
 
 struct mode {
@@ -51,13 +52,15 @@ struct vug_session {
 	struct vug_session_options opts;
 	struct vug_gpu *gpu;
 	struct vug_display *dpy;
+	struct vug_scanout_sink *ext_sink; /* replaces dpy's sink when set */
+	int ext_fd;
 	struct vug_mem mem;
 	struct vug_vring rings[NUM_QUEUES];
 	uint64_t features, protocol_features;
 	bool owner;
 	int backend_req_fd;
 	struct mode modes[VIRTIO_GPU_MAX_SCANOUTS];
-	struct vug_watch w_socket, w_display, w_kick[NUM_QUEUES];
+	struct vug_watch w_socket, w_display, w_ext, w_kick[NUM_QUEUES];
 	struct vug_session_stats stats;
 	struct vr_ratelimit rl;
 };
@@ -174,6 +177,9 @@ static void
 handle_display_info(void *opaque, const struct virtio_gpu_resp_display_info *info)
 {
 	struct vug_session *s = opaque;
+	if (s->ext_sink) {
+		return; /* the external display decides the modes */
+	}
 	for (uint32_t i = 0; i < s->opts.num_scanouts && i < VIRTIO_GPU_MAX_SCANOUTS; i++) {
 		const struct virtio_gpu_display_one *p = &info->pmodes[i];
 		struct mode m = {
@@ -187,6 +193,21 @@ handle_display_info(void *opaque, const struct virtio_gpu_resp_display_info *inf
 		}
 		s->modes[i] = m;
 		vug_gpu_set_mode(s->gpu, i, m.enabled, m.width, m.height);
+	}
+}
+
+/* The external display wants a mode: before the device exists it only
+ * becomes the scanout's starting mode. */
+static void
+handle_ext_mode(void *ctx, uint32_t scanout, uint32_t width, uint32_t height)
+{
+	struct vug_session *s = ctx;
+	if (scanout >= s->opts.num_scanouts || scanout >= VIRTIO_GPU_MAX_SCANOUTS) {
+		return;
+	}
+	s->modes[scanout] = (struct mode){.enabled = true, .width = width, .height = height};
+	if (s->gpu) {
+		vug_gpu_set_mode(s->gpu, scanout, true, width, height);
 	}
 }
 
@@ -537,6 +558,7 @@ vug_session_create(int fd, int epfd, const struct vug_session_options *opts, con
 	s->epfd = epfd;
 	s->opts = *opts;
 	s->backend_req_fd = -1;
+	s->ext_fd = -1;
 	s->rl = (struct vr_ratelimit)VR_RATELIMIT_INIT;
 	vug_mem_init(&s->mem);
 	bool rings_ok = true;
@@ -546,6 +568,7 @@ vug_session_create(int fd, int epfd, const struct vug_session_options *opts, con
 	}
 	s->w_socket.kind = WATCH_SOCKET;
 	s->w_display.kind = WATCH_DISPLAY;
+	s->w_ext.kind = WATCH_EXT;
 
 	struct vug_display_hooks dh = {.display_info = handle_display_info, .opaque = s};
 	s->dpy = vug_display_create(opts->num_scanouts, &dh);
@@ -557,6 +580,13 @@ vug_session_create(int fd, int epfd, const struct vug_session_options *opts, con
 	for (unsigned i = 0; i < VIRTIO_GPU_MAX_SCANOUTS; i++) {
 		s->modes[i] = (struct mode){.enabled = true, .width = w, .height = h};
 	}
+	const struct vug_ext_display *ext = opts->ext_display;
+	if (ext) {
+		s->ext_sink = ext->open(ext->opaque, opts->num_scanouts, handle_ext_mode, s);
+		if (!s->ext_sink) {
+			vr_warn(VR_CAT_VHOST, "external display unavailable; using QEMU's window");
+		}
+	}
 	struct vug_gpu_config cfg = {
 		.num_scanouts = opts->num_scanouts,
 		.virgl = opts->virgl,
@@ -564,7 +594,7 @@ vug_session_create(int fd, int epfd, const struct vug_session_options *opts, con
 		.backend = opts->backend,
 		.mem = &vug_mem_guest_impl,
 		.mem_opaque = &s->mem,
-		.sink = vug_display_sink(s->dpy),
+		.sink = s->ext_sink ? s->ext_sink : vug_display_sink(s->dpy),
 		.width = opts->width,
 		.height = opts->height,
 	};
@@ -576,6 +606,14 @@ vug_session_create(int fd, int epfd, const struct vug_session_options *opts, con
 	s->gpu = vug_gpu_create(&cfg, &hooks, why);
 	if (!s->gpu) {
 		goto err;
+	}
+	for (uint32_t i = 0; s->ext_sink && i < opts->num_scanouts; i++) {
+		if (s->modes[i].width != w || s->modes[i].height != h) {
+			vug_gpu_set_mode(s->gpu, i, true, s->modes[i].width, s->modes[i].height);
+		}
+	}
+	if (s->ext_sink && ext->fd && (s->ext_fd = ext->fd(s->ext_sink)) >= 0) {
+		watch_fd(s, s->ext_fd, &s->w_ext);
 	}
 	watch_fd(s, fd, &s->w_socket);
 	return s;
@@ -593,6 +631,10 @@ vug_session_destroy(struct vug_session *s)
 	}
 	/* The device first: it may hold ring elements and guest pointers. */
 	vug_gpu_destroy(s->gpu);
+	if (s->ext_sink) {
+		unwatch_fd(s, s->ext_fd);
+		s->ext_sink->impl->destroy(s->ext_sink);
+	}
 	for (unsigned q = 0; q < NUM_QUEUES; q++) {
 		unwatch_fd(s, s->rings[q].kick_fd);
 		vug_vring_finish(&s->rings[q]);
@@ -625,6 +667,9 @@ vug_session_dispatch(struct vug_session *s, struct vug_watch *w, uint32_t events
 		process_queue(s, w->index);
 		return true;
 	}
+	case WATCH_EXT:
+		s->opts.ext_display->dispatch(s->ext_sink);
+		return true;
 	case WATCH_DISPLAY:
 		/* On failure the display closed its fd, which also leaves the epoll
 		 * set; the session goes on without a window. */
