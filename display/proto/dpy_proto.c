@@ -75,10 +75,10 @@ dpy_proto_recv(int sock, struct dpy_msg *m)
 	do {
 		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
 	} while (n < 0 && errno == EINTR);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-		return -2;
+	if (n < 0) {
+		/* Nothing was received: no control data to look at. */
+		return errno == EAGAIN || errno == EWOULDBLOCK ? -2 : -1;
 	}
-	bool bad = n < 0;
 	unsigned nfds = 0;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) {
@@ -98,8 +98,8 @@ dpy_proto_recv(int sock, struct dpy_msg *m)
 	if (n == 0 && nfds == 0) {
 		return 0;
 	}
-	if (bad || nfds > 1 || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
-	    (size_t)n < sizeof(m->hdr) || m->hdr.size != (size_t)n - sizeof(m->hdr)) {
+	if (nfds > 1 || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || (size_t)n < sizeof(m->hdr) ||
+	    m->hdr.size != (size_t)n - sizeof(m->hdr)) {
 		dpy_proto_msg_finish(m);
 		return -1;
 	}
