@@ -230,16 +230,41 @@ def run(t, outputs):
         t.check(b.stop() == 0, "VM B passed")
 
 
+def run_inprocess(args, tmp):
+    """pvgpu-vhost-user --display=headless:2 (router and outputs in process),
+    pvgpu-ctl through --display-control: the VM's scanouts show there."""
+    t = Test(args, tmp)
+    t.sock = os.path.join(tmp, "inproc.sock")
+    backend = (f"{t.bin('qemu-glue', 'pvgpu-vhost-user')} --no-virgl --max-outputs=2 "
+               f"--resolution=96x64 --display=headless:2 --display-control={t.sock} "
+               "--display-name=solo")
+    vm = Proc("solo", [t.bin("qemu-glue", "sim", "pvgpu-sim"), "--backend-exec", backend,
+                       "--scanouts", "2", "--scenario", "display", "--out", tmp],
+              stdin=subprocess.PIPE)
+    vm.out, vm.index = tmp, 0
+    t.check(vm.wait_line("display: ready"), "VM ready")
+    t.check(t.routes() == {"HEADLESS-1": "solo:0", "HEADLESS-2": "solo:1"}, "routes")
+    t.same("HEADLESS-1", t.expected(vm, 0), "in process")
+    t.same("HEADLESS-2", t.expected(vm, 1), "in process")
+    t.check(vm.stop() == 0, "VM passed")
+    print(f"display-inprocess: {'all passed' if not t.failures else f'{t.failures} FAILED'}")
+    return 1 if t.failures else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bindir", required=True)
     ap.add_argument("--backend", default="headless", choices=["headless", "sdl"])
+    ap.add_argument("--inprocess", action="store_true",
+                    help="one VM with the display inside pvgpu-vhost-user instead")
     ap.add_argument("--x11shot", default=None)
     ap.add_argument("--window-title", default="{output}",
                     help="SDL: window title of an output (format with {output})")
     args = ap.parse_args()
     display = os.path.join(args.bindir, "display", "pvgpu-display")
     with tempfile.TemporaryDirectory() as tmp:
+        if args.inprocess:
+            return run_inprocess(args, tmp)
         t = Test(args, tmp)
         xvfb = None
         if args.backend == "sdl":
