@@ -13,7 +13,7 @@ DEMO_SECONDS ?= 10
 BENCH_ARGS ?=
 BENCH_OUT ?= out/bench
 
-.PHONY: all deps build test demo bench asan clean format-check
+.PHONY: all deps build test demo bench bench-readme asan clean format-check
 
 all: build
 
@@ -35,6 +35,11 @@ demo: build
 
 bench: build
 	python3 $(BUILD)/bench/pvgpu-bench --out $(BENCH_OUT) $(BENCH_ARGS)
+
+# Regenerates the README's benchmark figures: a --quick run, then its numbers in.
+bench-readme: build
+	python3 $(BUILD)/bench/pvgpu-bench --quick --out $(BENCH_OUT) $(BENCH_ARGS)
+	python3 bench/readme-figures.py $(BENCH_OUT) README.md
 
 # Unit, protocol, shader and guest suites again under AddressSanitizer + UBSan.
 asan: deps
