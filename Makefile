@@ -46,7 +46,7 @@ asan: deps
 	@[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined \
 		-Db_lundef=false $(MESON_ARGS)
 	ninja -C build-asan
-	meson test -C build-asan --print-errorlogs --suite unit --suite protocol --suite shader --suite guest
+	meson test -C build-asan --print-errorlogs --suite unit --suite protocol --suite shader --suite guest --suite qemu-glue
 	@python3 scripts/test-summary.py build-asan
 
 format-check:
