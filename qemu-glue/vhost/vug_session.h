@@ -25,6 +25,9 @@ struct vug_session_options {
 	bool virgl, edid;
 	struct vr_backend *backend; /* 3D renderer, not owned; NULL for 2D only */
 	uint32_t width, height;     /* preferred mode; 0 = the device's default */
+	/* When set, the session appends one JSON line of device and ring counters
+	 * here when it ends (benchmarks and the simulator read bytes_copied). */
+	const char *stats_file;
 };
 
 /** What an epoll event's data.ptr points at (owned by the session). */
