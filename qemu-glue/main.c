@@ -189,7 +189,12 @@ int
 main(int argc, char **argv)
 {
 	struct options o = {
-		.server = {.fd = -1, .session = {.num_scanouts = 1, .virgl = true, .edid = true}},
+		.server = {.fd = -1,
+			   .session = {.num_scanouts = 1,
+				       .virgl = true,
+				       .edid = true,
+				       .blob = true,
+				       .context_init = true}},
 		.backend = have_gl() ? BACKEND_GL : BACKEND_NULL,
 	};
 	opterr = 0;

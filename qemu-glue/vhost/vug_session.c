@@ -565,6 +565,8 @@ vug_session_create(int fd, int epfd, const struct vug_session_options *opts, con
 		.num_scanouts = opts->num_scanouts,
 		.virgl = opts->virgl,
 		.edid = opts->edid,
+		.blob = opts->blob,
+		.context_init = opts->context_init,
 		.backend = opts->backend,
 		.mem = &vug_mem_guest_impl,
 		.mem_opaque = &s->mem,

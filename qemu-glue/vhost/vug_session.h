@@ -23,6 +23,7 @@ struct vug_session;
 struct vug_session_options {
 	uint32_t num_scanouts; /* 1..16 */
 	bool virgl, edid;
+	bool blob, context_init;    /* QEMU masks both from the guest; the simulator uses them */
 	struct vr_backend *backend; /* 3D renderer, not owned; NULL for 2D only */
 	uint32_t width, height;     /* preferred mode; 0 = the device's default */
 	/* When set, the session appends one JSON line of device and ring counters
