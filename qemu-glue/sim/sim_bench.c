@@ -227,11 +227,9 @@ sim_bench_run(const char *name, struct sim_run *run, double seconds, bool json)
 	}
 	struct sim_vm_options o = run->vm;
 	o.gpu_features |= wl->features;
-	if (run->stats_path) {
-		unlink(run->stats_path);
-	}
 	struct bench b = {.run = run, .w = run->vm.width, .h = run->vm.height};
 	b.vm = sim_connect(run, &o);
+	sim_forget_stats(run);
 	if (!b.vm) {
 		return SIM_FAIL;
 	}

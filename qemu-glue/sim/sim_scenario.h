@@ -70,6 +70,8 @@ struct sim_blob {
 bool sim_blob_scanout(struct sim_vm *vm, uint32_t id, uint32_t w, uint32_t h, struct sim_blob *b);
 /** The guest writes sim_pattern(vm, pattern) into the blob. */
 void sim_blob_fill(struct sim_blob *b, unsigned vm, unsigned pattern, uint32_t w, uint32_t h);
+/** Call right after connecting: drops the stats of earlier sessions. */
+void sim_forget_stats(const struct sim_run *run);
 /** Waits (up to 3 s) for the stats line of the session that just ended and
  *  returns its "name" counter; false when there is none. */
 bool sim_backend_stat(const struct sim_run *run, const char *name, uint64_t *value);

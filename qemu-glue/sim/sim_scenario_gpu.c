@@ -28,15 +28,24 @@
 #define BLOB_RES 400
 #define GPU_CTX 1
 
+void
+sim_forget_stats(const struct sim_run *run)
+{
+	/* Once negotiation is over, the previous session on this back end has
+	 * ended (exec: its process was reaped; socket: the server serves one
+	 * session at a time) and its line is written: drop it. */
+	if (run->stats_path) {
+		unlink(run->stats_path);
+	}
+}
+
 static struct sim_vm *
 connect_with(struct sim_run *run, uint64_t gpu_features, const char *name, bool *skip)
 {
 	struct sim_vm_options o = run->vm;
 	o.gpu_features |= gpu_features;
-	if (run->stats_path) {
-		unlink(run->stats_path);
-	}
 	struct sim_vm *vm = sim_connect(run, &o);
+	sim_forget_stats(run);
 	*skip = false;
 	if (vm && (sim_vm_features(vm) & gpu_features) != gpu_features) {
 		printf("vm %u: %s: skipped: the back end does not offer feature bits 0x%" PRIx64
