@@ -358,6 +358,51 @@ sim_blob_scanout(struct sim_vm *vm, uint32_t id, uint32_t w, uint32_t h, struct 
 			  VIRTIO_GPU_RESP_OK_NODATA);
 }
 
+/* Malformed blob requests through the rings: each refused, the VM still served. */
+static bool
+blob_hostile(struct sim_vm *vm, uint32_t w, uint32_t h)
+{
+	struct {
+		struct virtio_gpu_resource_create_blob c;
+		struct virtio_gpu_mem_entry e;
+	} cb;
+	memset(&cb, 0, sizeof(cb));
+	sim_hdr(&cb.c.hdr, VIRTIO_GPU_CMD_RESOURCE_CREATE_BLOB);
+	cb.c.resource_id = BLOB_RES + 1;
+	cb.c.blob_mem = VIRTIO_GPU_BLOB_MEM_GUEST;
+	cb.c.nr_entries = 1;
+	cb.c.size = 4096;
+	cb.e.addr = sim_bad_gpa(vm); /* pages outside guest RAM */
+	cb.e.length = 4096;
+	bool ok = sim_ctrl(vm, &cb, sizeof(cb)) >= VIRTIO_GPU_RESP_ERR_UNSPEC;
+	cb.c.nr_entries = 100000; /* more entries than the request carries */
+	ok = ok && sim_ctrl(vm, &cb, sizeof(cb)) >= VIRTIO_GPU_RESP_ERR_UNSPEC;
+	cb.c.nr_entries = 1;
+	cb.c.blob_mem = VIRTIO_GPU_BLOB_MEM_HOST3D; /* no host memory to map into the guest */
+	ok = ok && sim_ctrl(vm, &cb, sizeof(cb)) >= VIRTIO_GPU_RESP_ERR_UNSPEC;
+	struct virtio_gpu_set_scanout_blob sb;
+	memset(&sb, 0, sizeof(sb));
+	sim_hdr(&sb.hdr, VIRTIO_GPU_CMD_SET_SCANOUT_BLOB);
+	sb.resource_id = BLOB_RES;
+	sb.width = w;
+	sb.height = h;
+	sb.r.width = w;
+	sb.r.height = h;
+	sb.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM;
+	sb.strides[0] = w * 4;
+	sb.offsets[0] = 4096; /* the last row would end past the blob */
+	ok = ok && sim_expect("SET_SCANOUT_BLOB past the end", sim_ctrl(vm, &sb, sizeof(sb)),
+			      VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
+	sb.offsets[0] = 0;
+	sb.strides[0] = 0xffffffffu; /* rows far past the end of the blob */
+	ok = ok && sim_expect("SET_SCANOUT_BLOB huge stride", sim_ctrl(vm, &sb, sizeof(sb)),
+			      VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
+	if (!ok) {
+		fprintf(stderr, "pvgpu-sim: blob: a malformed request was accepted\n");
+	}
+	return ok;
+}
+
 int
 sim_scenario_blob(struct sim_run *run)
 {
@@ -382,6 +427,11 @@ sim_scenario_blob(struct sim_run *run)
 		sim_display_drain(vm, 200);
 		ok = ok && sim_check_fb(run, vm, 0, pattern, w, h, "blob");
 	}
+	/* Refused requests leave the scanout as it was: still the second image. */
+	ok = ok && blob_hostile(vm, w, h) &&
+	     sim_expect("RESOURCE_FLUSH", sim_ctrl(vm, &fl, sizeof(fl)), VIRTIO_GPU_RESP_OK_NODATA);
+	sim_display_drain(vm, 100);
+	ok = ok && sim_check_fb(run, vm, 0, 6, w, h, "blob");
 	sim_vm_destroy(vm);
 	uint64_t copied = 0;
 	if (!run->stats_path) {
