@@ -58,6 +58,7 @@ usage(FILE *out)
 		"  -r, --render-node=PATH  GL: DRM render node (default: surfaceless EGL)\n"
 		"      --max-outputs=N     scanouts, 1..16 (default 1)\n"
 		"      --resolution=WxH    preferred mode of every scanout (default 1024x768)\n"
+		"      --stats-file=PATH   append one JSON line of counters per session to PATH\n"
 		"  -c, --print-capabilities  print the vhost-user capability JSON and exit\n"
 		"  -h, --help              show this help\n"
 		"\n"
@@ -82,6 +83,7 @@ enum {
 	OPT_BACKEND,
 	OPT_MAX_OUTPUTS,
 	OPT_RESOLUTION,
+	OPT_STATS_FILE,
 };
 
 static const struct option long_opts[] = {
@@ -93,6 +95,7 @@ static const struct option long_opts[] = {
 	{"render-node", required_argument, NULL, 'r'},
 	{"max-outputs", required_argument, NULL, OPT_MAX_OUTPUTS},
 	{"resolution", required_argument, NULL, OPT_RESOLUTION},
+	{"stats-file", required_argument, NULL, OPT_STATS_FILE},
 	{"print-capabilities", no_argument, NULL, 'c'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -154,6 +157,9 @@ parse_option(int opt, const char *arg, struct options *o)
 		so->height = h;
 		return -1;
 	}
+	case OPT_STATS_FILE:
+		so->stats_file = arg;
+		return -1;
 	case 'c':
 		fputs(capabilities, stdout);
 		return 0;
@@ -183,7 +189,12 @@ int
 main(int argc, char **argv)
 {
 	struct options o = {
-		.server = {.fd = -1, .session = {.num_scanouts = 1, .virgl = true, .edid = true}},
+		.server = {.fd = -1,
+			   .session = {.num_scanouts = 1,
+				       .virgl = true,
+				       .edid = true,
+				       .blob = true,
+				       .context_init = true}},
 		.backend = have_gl() ? BACKEND_GL : BACKEND_NULL,
 	};
 	opterr = 0;
