@@ -85,7 +85,7 @@ sdl_output_free(struct sdl_output *so)
 }
 
 static bool
-state_check(const struct dpy_output_state *state, const char **why)
+state_check(struct sdl_output *so, const struct dpy_output_state *state, const char **why)
 {
 	if (!state) {
 		*why = "no state";
@@ -103,7 +103,22 @@ state_check(const struct dpy_output_state *state, const char **why)
 		*why = "damage count without rectangles";
 		return false;
 	}
-	return !state->buffer || dpy_buffer_check(state->buffer, why);
+	if (!state->buffer) {
+		return true;
+	}
+	if (!dpy_buffer_check(state->buffer, why)) {
+		return false;
+	}
+	/* The host copy and texture are as large as the buffer: keep within what the
+	 * renderer can hold (and so within its memory budget). */
+	SDL_RendererInfo info;
+	if (SDL_GetRendererInfo(so->ren, &info) == 0 && info.max_texture_width &&
+	    (state->buffer->width > (uint32_t)info.max_texture_width ||
+	     state->buffer->height > (uint32_t)info.max_texture_height)) {
+		*why = "buffer larger than the renderer's textures";
+		return false;
+	}
+	return true;
 }
 
 static bool
@@ -118,7 +133,7 @@ handle_test(struct dpy_output *out, const struct dpy_output_state *state, const 
 		*why = "output removed";
 		return false;
 	}
-	return state_check(state, why);
+	return state_check(so, state, why);
 }
 
 /* A texture and image of w x h; the old content is dropped when the size changes. */
@@ -191,8 +206,10 @@ handle_commit(struct dpy_output *out, const struct dpy_output_state *state)
 	}
 	struct dpy_buffer *buf = state->enabled ? state->buffer : NULL;
 	if (state->enabled) {
-		uint32_t w = buf ? buf->width : state->mode.width;
-		uint32_t h = buf ? buf->height : state->mode.height;
+		/* No signal fills the window as it is (its size is the user's, not the
+		 * guest's). */
+		uint32_t w = buf ? buf->width : so->base.preferred.width;
+		uint32_t h = buf ? buf->height : so->base.preferred.height;
 		bool resized;
 		if (!ensure_texture(so, w, h, &resized)) {
 			return false;
