@@ -1,5 +1,4 @@
-/* pvgpu display — buffer locks, pixel formats and the "no signal" frame. */
-#include <stdlib.h>
+/* pvgpu display — buffer locks, the extra pixel formats, iovec reads. */
 #include <string.h>
 
 #include "dpy_format.h"
@@ -22,43 +21,40 @@ dpy_buffer_unlock(struct dpy_buffer *buf)
 }
 
 bool
-dpy_format_valid(uint32_t format)
+dpy_format_shown(uint32_t format)
 {
-	switch (format) {
-	case DPY_FORMAT_XRGB8888:
-	case DPY_FORMAT_ARGB8888:
-	case DPY_FORMAT_XBGR8888:
-	case DPY_FORMAT_ABGR8888:
-	case DPY_FORMAT_BGRX8888:
-	case DPY_FORMAT_BGRA8888:
-	case DPY_FORMAT_RGBX8888:
-	case DPY_FORMAT_RGBA8888:
-		return true;
-	default:
-		return false;
-	}
+	return format == DPY_FOURCC_XRGB8888 || format == DPY_FOURCC_ARGB8888 ||
+	       format == DPY_FOURCC_XBGR8888 || format == DPY_FOURCC_ABGR8888;
 }
 
 bool
-dpy_format_to_bgrx(uint32_t format, const uint8_t *src, uint8_t *dst, uint32_t width)
+dpy_format_known(uint32_t format)
+{
+	return dpy_format_shown(format) || format == DPY_FOURCC_BGRX8888 ||
+	       format == DPY_FOURCC_BGRA8888 || format == DPY_FOURCC_RGBX8888 ||
+	       format == DPY_FOURCC_RGBA8888;
+}
+
+bool
+dpy_format_to_xrgb(uint32_t format, const uint8_t *src, uint8_t *dst, uint32_t width)
 {
 	/* Byte positions of B, G, R inside one pixel in memory. */
 	unsigned b, g, r;
 	switch (format) {
-	case DPY_FORMAT_XRGB8888:
-	case DPY_FORMAT_ARGB8888:
+	case DPY_FOURCC_XRGB8888:
+	case DPY_FOURCC_ARGB8888:
 		b = 0, g = 1, r = 2;
 		break;
-	case DPY_FORMAT_XBGR8888:
-	case DPY_FORMAT_ABGR8888:
+	case DPY_FOURCC_XBGR8888:
+	case DPY_FOURCC_ABGR8888:
 		r = 0, g = 1, b = 2;
 		break;
-	case DPY_FORMAT_BGRX8888:
-	case DPY_FORMAT_BGRA8888:
+	case DPY_FOURCC_BGRX8888:
+	case DPY_FOURCC_BGRA8888:
 		r = 1, g = 2, b = 3;
 		break;
-	case DPY_FORMAT_RGBX8888:
-	case DPY_FORMAT_RGBA8888:
+	case DPY_FOURCC_RGBX8888:
+	case DPY_FOURCC_RGBA8888:
 		b = 1, g = 2, r = 3;
 		break;
 	default:
@@ -91,50 +87,4 @@ dpy_iov_read(const struct iovec *iov, unsigned iov_count, uint64_t offset, uint8
 		offset = 0;
 	}
 	return len == 0;
-}
-
-bool
-dpy_buffer_read_bgrx(const struct dpy_buffer *buf, uint8_t *dst)
-{
-	size_t row = (size_t)buf->width * 4;
-	if (!dpy_format_valid(buf->drm_format) || buf->stride < row) {
-		memset(dst, 0, row * buf->height);
-		return false;
-	}
-	bool ok = true;
-	for (uint32_t y = 0; y < buf->height; y++, dst += row) {
-		uint64_t off = buf->offset + (uint64_t)y * buf->stride;
-		if (!dpy_iov_read(buf->iov, buf->iov_count, off, dst, row)) {
-			memset(dst, 0, row);
-			ok = false;
-			continue;
-		}
-		dpy_format_to_bgrx(buf->drm_format, dst, dst, buf->width);
-	}
-	return ok;
-}
-
-uint32_t
-dpy_no_signal_pixel(uint32_t x, uint32_t y, uint32_t width, uint32_t height)
-{
-	/* Dark grey, with a lighter bar across the middle half of the centre. */
-	uint32_t band = height / 8 ? height / 8 : 1;
-	bool in_bar = x >= width / 4 && x < width - width / 4 && y >= (height - band) / 2 &&
-		      y < (height - band) / 2 + band;
-	return in_bar ? 0x606060u : 0x202020u;
-}
-
-void
-dpy_no_signal_fill(uint8_t *dst, uint32_t width, uint32_t height, uint32_t stride)
-{
-	for (uint32_t y = 0; y < height; y++) {
-		uint8_t *p = dst + (size_t)y * stride;
-		for (uint32_t x = 0; x < width; x++, p += 4) {
-			uint32_t c = dpy_no_signal_pixel(x, y, width, height);
-			p[0] = (uint8_t)c;
-			p[1] = (uint8_t)(c >> 8);
-			p[2] = (uint8_t)(c >> 16);
-			p[3] = 0xff;
-		}
-	}
 }

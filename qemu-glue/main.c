@@ -68,6 +68,7 @@ usage(FILE *out)
 		"      --display-name=NAME this VM's name on the display (default: from the\n"
 		"                          socket path, else vm-PID)\n"
 		"      --display-control=PATH  in-process display: serve pvgpu-ctl on PATH\n"
+		"      --stats-file=PATH   append one JSON line of counters per session to PATH\n"
 		"  -c, --print-capabilities  print the vhost-user capability JSON and exit\n"
 		"  -h, --help              show this help\n"
 		"\n"
@@ -95,6 +96,7 @@ enum {
 	OPT_DISPLAY,
 	OPT_DISPLAY_NAME,
 	OPT_DISPLAY_CONTROL,
+	OPT_STATS_FILE,
 };
 
 static const struct option long_opts[] = {
@@ -109,6 +111,7 @@ static const struct option long_opts[] = {
 	{"display", required_argument, NULL, OPT_DISPLAY},
 	{"display-name", required_argument, NULL, OPT_DISPLAY_NAME},
 	{"display-control", required_argument, NULL, OPT_DISPLAY_CONTROL},
+	{"stats-file", required_argument, NULL, OPT_STATS_FILE},
 	{"print-capabilities", no_argument, NULL, 'c'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -179,6 +182,9 @@ parse_option(int opt, const char *arg, struct options *o)
 	case OPT_DISPLAY_CONTROL:
 		o->display.control_path = arg;
 		return -1;
+	case OPT_STATS_FILE:
+		so->stats_file = arg;
+		return -1;
 	case 'c':
 		fputs(capabilities, stdout);
 		return 0;
@@ -233,7 +239,12 @@ int
 main(int argc, char **argv)
 {
 	struct options o = {
-		.server = {.fd = -1, .session = {.num_scanouts = 1, .virgl = true, .edid = true}},
+		.server = {.fd = -1,
+			   .session = {.num_scanouts = 1,
+				       .virgl = true,
+				       .edid = true,
+				       .blob = true,
+				       .context_init = true}},
 		.backend = have_gl() ? BACKEND_GL : BACKEND_NULL,
 	};
 	opterr = 0;

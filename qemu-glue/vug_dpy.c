@@ -47,21 +47,21 @@ drm_format(uint32_t virtio_format)
 {
 	switch (virtio_format) {
 	case VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM:
-		return DPY_FORMAT_ARGB8888;
+		return DPY_FOURCC_ARGB8888;
 	case VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM:
-		return DPY_FORMAT_XRGB8888;
+		return DPY_FOURCC_XRGB8888;
 	case VIRTIO_GPU_FORMAT_A8R8G8B8_UNORM:
-		return DPY_FORMAT_BGRA8888;
+		return DPY_FOURCC_BGRA8888;
 	case VIRTIO_GPU_FORMAT_X8R8G8B8_UNORM:
-		return DPY_FORMAT_BGRX8888;
+		return DPY_FOURCC_BGRX8888;
 	case VIRTIO_GPU_FORMAT_R8G8B8A8_UNORM:
-		return DPY_FORMAT_ABGR8888;
+		return DPY_FOURCC_ABGR8888;
 	case VIRTIO_GPU_FORMAT_X8B8G8R8_UNORM:
-		return DPY_FORMAT_RGBX8888;
+		return DPY_FOURCC_RGBX8888;
 	case VIRTIO_GPU_FORMAT_A8B8G8R8_UNORM:
-		return DPY_FORMAT_RGBA8888;
+		return DPY_FOURCC_RGBA8888;
 	case VIRTIO_GPU_FORMAT_R8G8B8X8_UNORM:
-		return DPY_FORMAT_XBGR8888;
+		return DPY_FOURCC_XBGR8888;
 	default:
 		return 0;
 	}
@@ -257,7 +257,12 @@ vug_dpy_create(const struct vug_dpy_options *o, const char **why)
 		return d;
 	}
 	struct dpy_mode mode = {o->width ? o->width : 1024, o->height ? o->height : 768, 60000};
-	d->backend = dpy_backend_open(o->spec, 0, &mode, why);
+	char reason[256] = "?";
+	d->backend = dpy_backend_open(o->spec, 0, &mode, reason, sizeof(reason));
+	if (!d->backend) {
+		vr_err(VR_CAT_DISPLAY, "display '%s': %s", o->spec, reason);
+		*why = "cannot open the display backend";
+	}
 	d->router = d->backend ? dpy_router_create() : NULL;
 	d->server = d->router ? dpy_server_create(d->router) : NULL;
 	if (!d->server || !dpy_router_add_backend(d->router, d->backend) ||

@@ -4,10 +4,11 @@
 
 #include "dpy_output.h"
 
-/** `spec` is NAME or NAME:N (N outputs; `outputs` when no :N, 0 = 1). NULL
- *  (and *why) when the backend is unknown, not built or fails. */
+/** `spec` is NAME or NAME:N (N outputs — headless, SDL windows; `outputs`
+ *  when no :N, 0 = 1; KMS takes the connected connectors). NULL and the
+ *  reason in why[why_len] when the backend is unknown, not built or fails. */
 struct dpy_backend *dpy_backend_open(const char *spec, unsigned outputs,
-				     const struct dpy_mode *mode, const char **why);
+				     const struct dpy_mode *mode, char *why, size_t why_len);
 /** The backends built in, for --help. */
 const char *dpy_backend_names(void);
 

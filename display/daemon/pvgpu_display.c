@@ -88,8 +88,8 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	const char *why = "?";
-	struct dpy_backend *be = dpy_backend_open(backend, outputs, &mode, &why);
+	char why[256] = "?";
+	struct dpy_backend *be = dpy_backend_open(backend, outputs, &mode, why, sizeof(why));
 	if (!be) {
 		fprintf(stderr, PROG ": backend '%s': %s\n", backend, why);
 		return 1;

@@ -7,7 +7,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "dpy_format.h"
+#include "dpy_pixels.h"
 #ifdef DPY_HAVE_PNG
 #include "vgp_png.h"
 #endif
@@ -56,14 +56,7 @@ out_test(struct dpy_output *out, const struct dpy_output_state *st, const char *
 		*why = "mode out of range";
 		return false;
 	}
-	const struct dpy_buffer *b = st->buffer;
-	if (b && (!dpy_format_valid(b->drm_format) || !b->width || !b->height ||
-		  b->width > DPY_MAX_DIM || b->height > DPY_MAX_DIM ||
-		  b->stride < (uint64_t)b->width * 4)) {
-		*why = "unsupported buffer";
-		return false;
-	}
-	return true;
+	return !st->buffer || dpy_buffer_check(st->buffer, why);
 }
 
 static bool
@@ -237,9 +230,10 @@ dpy_headless_snapshot(struct dpy_output *out, uint32_t *width, uint32_t *height,
 		return false;
 	}
 	if (b) {
-		dpy_buffer_read_bgrx(b, px);
+		struct dpy_rect all = {0, 0, w, h};
+		dpy_pixels_copy_rect(px, w * 4, b, &all);
 	} else {
-		dpy_no_signal_fill(px, w, h, w * 4);
+		dpy_pixels_no_signal(px, w * 4, w, h);
 	}
 	*width = w;
 	*height = h;

@@ -26,7 +26,7 @@ bool dpy_headless_is(const struct dpy_output *out);
 /** A "resize": the output's preferred mode changes and mode_changed fires. */
 bool dpy_headless_set_mode(struct dpy_output *out, const struct dpy_mode *mode);
 
-/** Width, height and BGRX pixels (height rows of width*4 bytes, malloc'd) of
+/** Width, height and BGRX pixels (XRGB8888, height rows of width*4 bytes, malloc'd) of
  *  what the output shows: the committed buffer, or the "no signal" frame at
  *  the output's mode. False on allocation failure. */
 bool dpy_headless_snapshot(struct dpy_output *out, uint32_t *width, uint32_t *height,

@@ -226,6 +226,8 @@ copy_rect(struct link_scanout *sc, uint32_t x0, uint32_t y0, uint32_t x1, uint32
 		uint8_t *dst = sc->map + y * row + (size_t)x0 * 4;
 		if (!dpy_iov_read(f->iov, f->iov_count, off, dst, (size_t)(x1 - x0) * 4)) {
 			memset(dst, 0, (size_t)(x1 - x0) * 4);
+		} else if (!dpy_format_shown(f->format)) {
+			dpy_format_to_xrgb(f->format, dst, dst, x1 - x0);
 		}
 	}
 }
@@ -239,7 +241,7 @@ dpy_link_set_frame(struct dpy_link *l, uint32_t scanout, const struct dpy_link_f
 	struct link_scanout *sc = &l->sc[scanout];
 	struct dpy_msg_frame m = {.scanout = scanout};
 	bool ok = frame && frame->width && frame->height && frame->width <= DPY_MAX_DIM &&
-		  frame->height <= DPY_MAX_DIM && dpy_format_valid(frame->format) &&
+		  frame->height <= DPY_MAX_DIM && dpy_format_known(frame->format) &&
 		  frame->stride >= (uint64_t)frame->width * 4;
 	sc->shown = false;
 	if (!ok) {
@@ -256,7 +258,8 @@ dpy_link_set_frame(struct dpy_link *l, uint32_t scanout, const struct dpy_link_f
 	copy_rect(sc, 0, 0, frame->width, frame->height);
 	m.width = frame->width;
 	m.height = frame->height;
-	m.format = frame->format;
+	/* Formats outputs do not take are converted to XRGB8888 as they are copied. */
+	m.format = dpy_format_shown(frame->format) ? frame->format : DPY_FOURCC_XRGB8888;
 	m.stride = frame->width * 4;
 	send_msg(l, DPY_MSG_FRAME, &m, sizeof(m), NULL, 0, sc->memfd);
 }

@@ -30,7 +30,7 @@ struct dpy_link_hooks {
 };
 
 /** Where a frame's pixels are: `height` rows of `stride` bytes from `offset`
- *  into the concatenated iovecs, in DPY_FORMAT_* `format`. */
+ *  into the concatenated iovecs, in `format` (dpy_format_known()). */
 struct dpy_link_frame {
 	uint32_t width, height, format, stride;
 	uint64_t offset;

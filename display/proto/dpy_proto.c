@@ -170,7 +170,7 @@ check_frame(const struct dpy_msg *m, uint32_t num_scanouts)
 		return "FRAME: no memory fd";
 	}
 	if (!f.width || !f.height || f.width > DPY_MAX_DIM || f.height > DPY_MAX_DIM ||
-	    !dpy_format_valid(f.format)) {
+	    !dpy_format_shown(f.format)) {
 		return "FRAME: bad size or format";
 	}
 	if (f.stride < (uint64_t)f.width * 4 || f.stride > DPY_MAX_DIM * 4u * 2) {

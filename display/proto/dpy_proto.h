@@ -68,7 +68,7 @@ struct dpy_msg_welcome {
 struct dpy_msg_frame {
 	uint32_t scanout;
 	uint32_t width, height; /* 0x0: disabled, no fd */
-	uint32_t format;        /* DPY_FORMAT_* */
+	uint32_t format;        /* DPY_FOURCC_XRGB8888, ARGB, XBGR or ABGR */
 	uint32_t stride;
 	uint32_t flags; /* 0 */
 	uint64_t offset;

@@ -82,6 +82,9 @@ struct vug_ctx {
 	struct vr_hash attached; /* resource id -> (void *)1 */
 };
 
+/* GET_EDID answers at most 1024 bytes (struct virtio_gpu_resp_edid). */
+#define VUG_EDID_MAX 1024u
+
 struct vug_scanout {
 	bool enabled; /* the mode is plugged in (display info) */
 	uint32_t width, height;
@@ -93,6 +96,9 @@ struct vug_scanout {
 	/* 3D scanouts: pixels read back on flush (r.width x r.height x 4). */
 	uint8_t *readback;
 	struct iovec frame_iov;
+	/* An EDID given from outside (vug_gpu_set_edid); edid_len 0: we build one. */
+	uint8_t edid[VUG_EDID_MAX];
+	uint32_t edid_len;
 	/* The cursor shown on this scanout. */
 	uint32_t cursor[VUG_CURSOR_SIZE * VUG_CURSOR_SIZE];
 	bool cursor_visible;

@@ -433,6 +433,7 @@ sim_vm_create(int fd, const struct sim_vm_options *o, const char **why)
 	uint64_t want = (1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_RING_F_INDIRECT_DESC) |
 			(1ull << VIRTIO_RING_F_EVENT_IDX) |
 			(1ull << VHOST_USER_F_PROTOCOL_FEATURES) | (1ull << VIRTIO_GPU_F_EDID);
+	want |= o->gpu_features;
 	vm->features = offer & want;
 	uint64_t fset = vm->features | (o->ring_reset_bit ? 1ull << VIRTIO_F_RING_RESET : 0);
 	if (!request(vm, VHOST_USER_SET_FEATURES, &fset, 8, NULL, 0)) {

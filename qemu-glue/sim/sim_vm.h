@@ -34,6 +34,8 @@ struct sim_vm_options {
 	bool mem_table;                /* SET_MEM_TABLE even when ADD_MEM_REG is offered */
 	bool ring_reset_bit;           /* ack bit 40 unasked, as QEMU 10 does */
 	int timeout_ms;                /* how long to wait for any answer */
+	uint64_t gpu_features;         /* VIRTIO_GPU_F_* bits to accept when offered (QEMU 10
+					* masks blob and context_init; we may ask for them) */
 };
 
 /** A descriptor as the guest writes it (raw: for hostile rings). */

@@ -2,7 +2,10 @@
 #include "vug_session.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <linux/virtio_gpu.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -60,6 +63,7 @@ struct vug_session {
 	bool owner;
 	int backend_req_fd;
 	struct mode modes[VIRTIO_GPU_MAX_SCANOUTS];
+	bool edid_applied; /* QEMU's EDID went to the device */
 	struct vug_watch w_socket, w_display, w_ext, w_kick[NUM_QUEUES];
 	struct vug_session_stats stats;
 	struct vr_ratelimit rl;
@@ -591,6 +595,8 @@ vug_session_create(int fd, int epfd, const struct vug_session_options *opts, con
 		.num_scanouts = opts->num_scanouts,
 		.virgl = opts->virgl,
 		.edid = opts->edid,
+		.blob = opts->blob,
+		.context_init = opts->context_init,
 		.backend = opts->backend,
 		.mem = &vug_mem_guest_impl,
 		.mem_opaque = &s->mem,
@@ -623,11 +629,37 @@ err:
 	return NULL;
 }
 
+/* One JSON line per session, appended with a single write (--stats-file). */
+static void
+write_stats(const struct vug_session *s)
+{
+	struct vug_gpu_stats g;
+	vug_gpu_get_stats(s->gpu, &g);
+	char line[512];
+	int n = snprintf(line, sizeof(line),
+			 "{\"commands\": %" PRIu64 ", \"errors\": %" PRIu64
+			 ", \"fences_completed\": %" PRIu64 ", \"bytes_copied\": %" PRIu64
+			 ", \"flushes\": %" PRIu64 ", \"chains\": %" PRIu64
+			 ", \"notifications\": %" PRIu64 "}\n",
+			 g.commands, g.errors, g.fences_completed, g.bytes_copied, g.flushes,
+			 s->stats.chains, s->stats.notifications);
+	int fd = open(s->opts.stats_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0 || n <= 0 || write(fd, line, (size_t)n) != n) {
+		vr_warn(VR_CAT_VHOST, "cannot write stats to %s", s->opts.stats_file);
+	}
+	if (fd >= 0) {
+		close(fd);
+	}
+}
+
 void
 vug_session_destroy(struct vug_session *s)
 {
 	if (!s) {
 		return;
+	}
+	if (s->gpu && s->opts.stats_file) {
+		write_stats(s);
 	}
 	/* The device first: it may hold ring elements and guest pointers. */
 	vug_gpu_destroy(s->gpu);
@@ -648,6 +680,21 @@ vug_session_destroy(struct vug_session *s)
 	unwatch_fd(s, s->fd);
 	close(s->fd);
 	free(s);
+}
+
+/* QEMU's EDID (scanout 0) answers the guest's GET_EDID from then on. */
+static void
+apply_edid(struct vug_session *s)
+{
+	uint32_t size = 0;
+	const uint8_t *edid = vug_display_edid(s->dpy, &size);
+	if (s->edid_applied || !edid) {
+		return;
+	}
+	s->edid_applied = true;
+	if (!vug_gpu_set_edid(s->gpu, 0, edid, size)) {
+		vr_warn(VR_CAT_VHOST, "QEMU's EDID (%u bytes) is invalid; keeping ours", size);
+	}
 }
 
 bool
@@ -674,6 +721,7 @@ vug_session_dispatch(struct vug_session *s, struct vug_watch *w, uint32_t events
 		/* On failure the display closed its fd, which also leaves the epoll
 		 * set; the session goes on without a window. */
 		vug_display_handle_input(s->dpy);
+		apply_edid(s);
 		if (!vug_display_setting_up(s->dpy)) {
 			process_queue(s, CTRL_QUEUE);
 		}

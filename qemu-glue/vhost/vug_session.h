@@ -44,8 +44,12 @@ struct vug_ext_display {
 struct vug_session_options {
 	uint32_t num_scanouts; /* 1..16 */
 	bool virgl, edid;
-	struct vr_backend *backend;                /* 3D renderer, not owned; NULL for 2D only */
-	uint32_t width, height;                    /* preferred mode; 0 = the device's default */
+	bool blob, context_init;    /* QEMU masks both from the guest; the simulator uses them */
+	struct vr_backend *backend; /* 3D renderer, not owned; NULL for 2D only */
+	uint32_t width, height;     /* preferred mode; 0 = the device's default */
+	/* When set, the session appends one JSON line of device and ring counters
+	 * here when it ends (benchmarks and the simulator read bytes_copied). */
+	const char *stats_file;
 	const struct vug_ext_display *ext_display; /* NULL: QEMU's display channel */
 };
 

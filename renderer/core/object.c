@@ -181,6 +181,28 @@ vr_ctx_object_destroy(struct vr_ctx *ctx, uint32_t handle)
 
 /* ----------------------------------------------------------- sub-contexts */
 
+/* A new sub-context with its backend state; NULL (context error) on failure. */
+static struct vr_sub_ctx *
+sub_new(struct vr_ctx *ctx, uint32_t id)
+{
+	struct vr_sub_ctx *sub = calloc(1, sizeof(*sub));
+	if (!sub) {
+		vr_ctx_error(ctx, "out of memory");
+		return NULL;
+	}
+	sub->id = id;
+	vr_hash_init(&sub->objects);
+	struct vr_backend_ctx *bctx = ctx->bctx;
+	if (bctx->impl->sub_ctx_create && !bctx->impl->sub_ctx_create(bctx, sub)) {
+		free(sub);
+		vr_ctx_error(ctx, "backend could not create sub-context %u", id);
+		return NULL;
+	}
+	return sub;
+}
+
+static void sub_free(struct vr_ctx *ctx, struct vr_sub_ctx *sub);
+
 bool
 vr_ctx_sub_create(struct vr_ctx *ctx, uint32_t id)
 {
@@ -196,28 +218,46 @@ vr_ctx_sub_create(struct vr_ctx *ctx, uint32_t id)
 		vr_ctx_error(ctx, "too many sub-contexts");
 		return false;
 	}
-	struct vr_sub_ctx *sub = calloc(1, sizeof(*sub));
+	struct vr_sub_ctx *sub = sub_new(ctx, id);
 	if (!sub) {
-		vr_ctx_error(ctx, "out of memory");
-		return false;
-	}
-	sub->id = id;
-	vr_hash_init(&sub->objects);
-	struct vr_backend_ctx *bctx = ctx->bctx;
-	if (bctx->impl->sub_ctx_create && !bctx->impl->sub_ctx_create(bctx, sub)) {
-		free(sub);
-		vr_ctx_error(ctx, "backend could not create sub-context %u", id);
 		return false;
 	}
 	if (!vr_hash_insert(&ctx->sub_ctxs, id, sub)) {
-		if (bctx->impl->sub_ctx_destroy) {
-			bctx->impl->sub_ctx_destroy(bctx, sub);
-		}
-		free(sub);
+		sub_free(ctx, sub);
 		vr_ctx_error(ctx, "out of memory");
 		return false;
 	}
 	return true;
+}
+
+static void
+make_current(struct vr_ctx *ctx, struct vr_sub_ctx *sub)
+{
+	if (ctx->sub != sub) {
+		ctx->sub = sub;
+		if (ctx->bctx->impl->sub_ctx_make_current) {
+			ctx->bctx->impl->sub_ctx_make_current(ctx->bctx, sub);
+		}
+	}
+}
+
+/* Sub-context 0, created the first time it is needed. */
+static struct vr_sub_ctx *
+sub0(struct vr_ctx *ctx)
+{
+	if (!ctx->sub0) {
+		ctx->sub0 = sub_new(ctx, 0);
+	}
+	return ctx->sub0;
+}
+
+struct vr_sub_ctx *
+vr_ctx_sub_current(struct vr_ctx *ctx)
+{
+	if (!ctx->sub && !ctx->sub_chosen && sub0(ctx)) {
+		make_current(ctx, ctx->sub0);
+	}
+	return ctx->sub;
 }
 
 static void
@@ -241,7 +281,13 @@ sub_free(struct vr_ctx *ctx, struct vr_sub_ctx *sub)
 bool
 vr_ctx_sub_destroy(struct vr_ctx *ctx, uint32_t id)
 {
-	struct vr_sub_ctx *sub = id ? vr_hash_remove(&ctx->sub_ctxs, id) : NULL;
+	if (!id) {
+		/* Like virglrenderer: sub-context 0 lives as long as the context. */
+		vr_ctx_error(ctx, "sub-context 0 cannot be destroyed");
+		return false;
+	}
+	ctx->sub_chosen = true;
+	struct vr_sub_ctx *sub = vr_hash_remove(&ctx->sub_ctxs, id);
 	if (!sub) {
 		vr_ctx_error(ctx, "destroying unknown sub-context %u", id);
 		return false;
@@ -256,17 +302,15 @@ vr_ctx_sub_destroy(struct vr_ctx *ctx, uint32_t id)
 bool
 vr_ctx_sub_set(struct vr_ctx *ctx, uint32_t id)
 {
-	struct vr_sub_ctx *sub = id ? vr_hash_get(&ctx->sub_ctxs, id) : NULL;
+	struct vr_sub_ctx *sub = id ? vr_hash_get(&ctx->sub_ctxs, id) : sub0(ctx);
 	if (!sub) {
-		vr_ctx_error(ctx, "unknown sub-context %u", id);
+		if (id) {
+			vr_ctx_error(ctx, "unknown sub-context %u", id);
+		}
 		return false;
 	}
-	if (ctx->sub != sub) {
-		ctx->sub = sub;
-		if (ctx->bctx->impl->sub_ctx_make_current) {
-			ctx->bctx->impl->sub_ctx_make_current(ctx->bctx, sub);
-		}
-	}
+	ctx->sub_chosen = true;
+	make_current(ctx, sub);
 	return true;
 }
 
@@ -283,4 +327,8 @@ vr_ctx_free_subs(struct vr_ctx *ctx)
 		sub_free(ctx, val);
 	}
 	vr_hash_finish(&ctx->sub_ctxs);
+	if (ctx->sub0) {
+		sub_free(ctx, ctx->sub0);
+		ctx->sub0 = NULL;
+	}
 }

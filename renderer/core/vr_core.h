@@ -127,7 +127,9 @@ struct vr_ctx {
 	struct vr_device *dev;
 	char name[64];
 	struct vr_hash sub_ctxs; /* id -> struct vr_sub_ctx * */
-	struct vr_sub_ctx *sub;  /* current; NULL until SET_SUB_CTX */
+	struct vr_sub_ctx *sub;  /* current; NULL until first used (see vr_ctx_sub_current) */
+	struct vr_sub_ctx *sub0; /* sub-context 0, made on first use; not in sub_ctxs */
+	bool sub_chosen;         /* a SET_SUB_CTX or DESTROY_SUB_CTX has run */
 	struct vr_backend_ctx *bctx;
 	bool broken;
 	char error[160]; /* first error that broke the context */
@@ -161,6 +163,13 @@ void vr_ctx_object_discard(struct vr_object *obj);
 bool vr_ctx_object_destroy(struct vr_ctx *ctx, uint32_t handle);
 
 bool vr_ctx_sub_create(struct vr_ctx *ctx, uint32_t id);
+/**
+ * The current sub-context for a command that needs one. Like virglrenderer, a
+ * context starts on an implicit sub-context 0 (guests other than Mesa, e.g. raw
+ * virtio-gpu test programs, send commands without SET_SUB_CTX); once the guest
+ * has chosen or destroyed sub-contexts itself, NULL means none is current.
+ */
+struct vr_sub_ctx *vr_ctx_sub_current(struct vr_ctx *ctx);
 bool vr_ctx_sub_destroy(struct vr_ctx *ctx, uint32_t id);
 bool vr_ctx_sub_set(struct vr_ctx *ctx, uint32_t id);
 

@@ -141,7 +141,7 @@ check_entry(struct vr_ctx *ctx, uint32_t op, uint32_t len, size_t pos)
 		vr_ctx_error(ctx, "%s at dword %zu: bad length %u", e->name, pos, len);
 		return false;
 	}
-	if (!(e->flags & DECODE_NO_SUB) && !ctx->sub) {
+	if (!(e->flags & DECODE_NO_SUB) && !vr_ctx_sub_current(ctx)) {
 		vr_ctx_error(ctx, "%s at dword %zu: no current sub-context", e->name, pos);
 		return false;
 	}

@@ -36,7 +36,7 @@ test_frame_new(uint32_t w, uint32_t h, uint32_t colour)
 	f->buf = (struct dpy_buffer){
 		.width = w,
 		.height = h,
-		.drm_format = DPY_FORMAT_XRGB8888,
+		.drm_format = DPY_FOURCC_XRGB8888,
 		.stride = w * 4,
 		.iov = &f->iov,
 		.iov_count = 1,

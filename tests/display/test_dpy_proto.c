@@ -182,7 +182,7 @@ test_server(void)
 	CHECK(link_mode_seen.width == 32 && link_mode_seen.height == 24, "initial mode");
 	struct test_frame *f = test_frame_new(16, 8, 0x3399cc);
 	f->buf.stride = 16 * 4 + 8; /* rows with padding are copied tight */
-	struct dpy_link_frame lf = {16, 8, DPY_FORMAT_XRGB8888, 16 * 4, 0, &f->iov, 1};
+	struct dpy_link_frame lf = {16, 8, DPY_FOURCC_XRGB8888, 16 * 4, 0, &f->iov, 1};
 	dpy_link_set_frame(good, 0, &lf);
 	pump(&e);
 	CHECK_EQ_U(shown(&e, 0), 0x3399cc);
@@ -204,7 +204,7 @@ test_server(void)
 	struct dpy_msg_frame fr = {.scanout = 0,
 				   .width = 16,
 				   .height = 8,
-				   .format = DPY_FORMAT_XRGB8888,
+				   .format = DPY_FOURCC_XRGB8888,
 				   .stride = 64};
 	struct dpy_msg_frame fr_scanout = fr, fr_fmt = fr, fr_stride = fr, fr_huge = fr;
 	fr_scanout.scanout = 1;
@@ -291,7 +291,7 @@ test_server(void)
 	/* Disconnecting: its output shows no signal, the daemon unmaps lazily. */
 	close(sock);
 	pump(&e);
-	CHECK_EQ_U(shown(&e, 1), dpy_no_signal_pixel(0, 0, 32, 24));
+	CHECK_EQ_U(shown(&e, 1), (dpy_pixels_no_signal_at(0, 0, 32, 24) & 0xffffffu));
 	munmap(p, 16 * 8 * 4);
 
 	/* Control commands through the same server code. */

@@ -114,7 +114,7 @@ test_policy_frames_and_pacing(void)
 {
 	struct env e;
 	env_init(&e, 4);
-	uint32_t nosig = dpy_no_signal_pixel(0, 0, 64, 48);
+	uint32_t nosig = (dpy_pixels_no_signal_at(0, 0, 64, 48) & 0xffffffu);
 	CHECK_EQ_U(shown(&e, 0), nosig);
 
 	struct fake_vm a, b;
@@ -252,7 +252,8 @@ test_modes_and_refusals(void)
 	e.be->impl->dispatch(e.be);
 	CHECK(b.presented[0] == 1, "a refused frame still completes");
 	CHECK(dpy_headless_snapshot(e.outs[1], &w, &h, &px), "snapshot");
-	CHECK_EQ_U(px[0] | px[1] << 8 | px[2] << 16, dpy_no_signal_pixel(0, 0, w, h));
+	CHECK_EQ_U(px[0] | px[1] << 8 | px[2] << 16,
+		   (dpy_pixels_no_signal_at(0, 0, w, h) & 0xffffffu));
 	free(px);
 	/* Out-of-range scanouts are ignored. */
 	dpy_router_vm_frame(b.vm, 5, &f->buf, NULL, 0);

@@ -419,7 +419,10 @@ test_sub_ctx_errors(void)
 	bad("command after destroying the current sub-context", "no current sub-context");
 }
 
-/* A fresh context with no SET_SUB_CTX: only transfers and padding may come first. */
+/* A fresh context with no SET_SUB_CTX runs on the implicit sub-context 0, as on
+ * virglrenderer (raw virtio-gpu programs never create one); once the guest has
+ * chosen sub-contexts itself, 0 is only reached by SET_SUB_CTX 0, and it can
+ * never be destroyed. */
 static void
 test_before_sub_ctx(void)
 {
@@ -433,15 +436,41 @@ test_before_sub_ctx(void)
 	vgp_enc_nop(e, 1);
 	CHECK(vr_ctx_submit(c2, e->dw, e->n), "transfer area before SET_SUB_CTX: %s", c2->error);
 	vgp_enc_reset(e);
+	vgp_enc_create_surface(e, 40, 1, 2, 0, 0, 0);
+	uint32_t cb[1] = {40};
+	vgp_enc_set_framebuffer_state(e, 1, 0, cb);
 	float c[4] = {0};
 	vgp_enc_clear(e, 4, c, 1.0, 0);
 	fx_clear_log(&F);
-	CHECK(!vr_ctx_submit(c2, e->dw, e->n), "CLEAR before SET_SUB_CTX accepted");
-	CHECK(strstr(c2->error, "no current sub-context") != NULL, "error: %s", c2->error);
-	CHECK(fx_log(&F)[0] == '\0', "backend called: %s", fx_log(&F));
+	CHECK(vr_ctx_submit(c2, e->dw, e->n), "commands on implicit sub-context 0: %s", c2->error);
+	CHECK(strstr(fx_log(&F), "clear buffers=0x4") != NULL, "no clear: %s", fx_log(&F));
+	CHECK(c2->sub && c2->sub->id == 0, "current sub-context is not 0");
+
+	/* Sub-context 1 chosen: 0 keeps its objects and is reached again by id. */
 	vgp_enc_reset(e);
-	vgp_enc_create_surface(e, 40, 1, 2, 0, 0, 0);
-	CHECK(!vr_ctx_submit(c2, e->dw, e->n), "broken context accepted more");
+	vgp_enc_create_sub_ctx(e, 1);
+	vgp_enc_set_sub_ctx(e, 1);
+	vgp_enc_set_sub_ctx(e, 0);
+	vgp_enc_bind_object(e, VIRGL_OBJECT_BLEND, 0);
+	vgp_enc_destroy_object(e, VIRGL_OBJECT_SURFACE, 40);
+	CHECK(vr_ctx_submit(c2, e->dw, e->n), "back on sub-context 0: %s", c2->error);
+
+	/* Destroying the current sub-context leaves none current: no silent fallback. */
+	vgp_enc_reset(e);
+	vgp_enc_set_sub_ctx(e, 1);
+	vgp_enc_destroy_sub_ctx(e, 1);
+	vgp_enc_set_sample_mask(e, 1);
+	fx_clear_log(&F);
+	CHECK(!vr_ctx_submit(c2, e->dw, e->n), "command after destroying sub-context 1 accepted");
+	CHECK(strstr(c2->error, "no current sub-context") != NULL, "error: %s", c2->error);
+	CHECK(strstr(fx_log(&F), "set_sample_mask") == NULL, "backend called: %s", fx_log(&F));
+
+	struct vr_ctx *c3 = vr_device_ctx_create(F.dev, 3, "zero", &why);
+	vgp_enc_reset(e);
+	vgp_enc_destroy_sub_ctx(e, 0);
+	CHECK(!vr_ctx_submit(c3, e->dw, e->n), "destroying sub-context 0 accepted");
+	CHECK(strstr(c3->error, "sub-context 0 cannot be destroyed") != NULL, "error: %s",
+	      c3->error);
 	vgp_enc_reset(e);
 	fx_finish(&F);
 }
