@@ -38,7 +38,8 @@ struct dpy_sink {
 	struct vug_dpy *owner;
 	struct dpy_link *link;
 	int epfd; /* the link, and the in-process server */
-	void (*set_mode)(void *ctx, uint32_t scanout, uint32_t width, uint32_t height);
+	void (*set_mode)(void *ctx, uint32_t scanout, uint32_t width, uint32_t height,
+			 const uint8_t *edid, size_t edid_len);
 	void *ctx;
 };
 
@@ -145,10 +146,9 @@ link_mode(void *opaque, uint32_t scanout, const struct dpy_mode *mode, const uin
 	  size_t edid_len)
 {
 	struct dpy_sink *s = opaque;
-	/* The device derives the guest's EDID from the mode. */
-	(void)edid;
-	(void)edid_len;
-	s->set_mode(s->ctx, scanout, mode->width, mode->height);
+	/* A monitor's EDID (KMS) reaches the guest; without one the device derives
+	 * an EDID from the mode. */
+	s->set_mode(s->ctx, scanout, mode->width, mode->height, edid, edid_len);
 }
 
 static void
@@ -166,7 +166,9 @@ watch(int epfd, int fd)
 
 static struct vug_scanout_sink *
 ext_open(void *opaque, uint32_t num_scanouts,
-	 void (*set_mode)(void *ctx, uint32_t scanout, uint32_t width, uint32_t height), void *ctx)
+	 void (*set_mode)(void *ctx, uint32_t scanout, uint32_t width, uint32_t height,
+			  const uint8_t *edid, size_t edid_len),
+	 void *ctx)
 {
 	struct vug_dpy *d = opaque;
 	struct dpy_sink *s = calloc(1, sizeof(*s));

@@ -165,6 +165,15 @@ set_source(struct dpy_router *r, struct route_out *ro, struct dpy_vm *vm, uint32
 		}
 	}
 	commit(ro, NULL, 0);
+	if (ro->out->impl->set_label) {
+		char label[96];
+		if (vm) {
+			snprintf(label, sizeof(label), "%s:%u", vm->name, s);
+		} else {
+			snprintf(label, sizeof(label), "no signal");
+		}
+		ro->out->impl->set_label(ro->out, label);
+	}
 	if (old_vm && (old_vm != vm || old_s != s)) {
 		check_presented(r, old_vm, old_s);
 		update_mode(r, old_vm, old_s);

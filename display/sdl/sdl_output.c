@@ -30,8 +30,8 @@ sdl_output_create(struct sdl_backend *be, unsigned index, const char *prefix, ui
 	so->be = be;
 	so->cursor_visible = true;
 
-	char title[128];
-	snprintf(title, sizeof(title), "%s %s", prefix, so->base.name);
+	char *title = so->title;
+	snprintf(so->title, sizeof(so->title), "%s %s", prefix, so->base.name);
 	/* Left to right with a gap, so windows do not overlap without a window manager. */
 	int x = (int)((index % 4) * (w + 16) + 8), y = (int)((index / 4) * (h + 48) + 8);
 	so->win = SDL_CreateWindow(title, x, y, (int)w, (int)h, SDL_WINDOW_RESIZABLE);
@@ -308,10 +308,22 @@ handle_destroy(struct dpy_output *out)
 	sdl_output_free(so);
 }
 
+/* "pvgpu SDL-1 [vm1:0]": the window keeps its output name first, so tools that
+ * find a window by "pvgpu SDL-1" still do (exact or followed by " ["). */
+static void
+handle_set_label(struct dpy_output *out, const char *label)
+{
+	struct sdl_output *so = sdl_output(out);
+	char title[192];
+	snprintf(title, sizeof(title), "%s [%s]", so->title, label);
+	SDL_SetWindowTitle(so->win, title);
+}
+
 const struct dpy_output_impl sdl_output_impl = {
 	.test = handle_test,
 	.commit = handle_commit,
 	.set_cursor = handle_set_cursor,
+	.set_label = handle_set_label,
 	.get_edid = handle_get_edid,
 	.destroy = handle_destroy,
 };

@@ -17,6 +17,7 @@ struct sdl_output {
 	struct sdl_backend *be;
 	SDL_Window *win;
 	Uint32 win_id;
+	char title[128]; /* "pvgpu SDL-1": the window's name without a label */
 	SDL_Renderer *ren;
 	SDL_Texture *tex; /* tex_w x tex_h, filled from `image` */
 	uint32_t tex_w, tex_h;

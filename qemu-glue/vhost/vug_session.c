@@ -45,9 +45,15 @@ enum watch_kind {
 	WATCH_EXT,
 };
 
+/* EDIDs are 128-byte blocks; 4 cover a base block and its extensions (a
+ * display announcing more is shown with a generated EDID instead). */
+#define MAX_EDID 512
+
 struct mode {
 	bool enabled;
 	uint32_t width, height;
+	uint8_t edid[MAX_EDID]; /* the monitor's, when the display gave one */
+	size_t edid_len;
 };
 
 struct vug_session {
@@ -202,16 +208,34 @@ handle_display_info(void *opaque, const struct virtio_gpu_resp_display_info *inf
 
 /* The external display wants a mode: before the device exists it only
  * becomes the scanout's starting mode. */
+/* The monitor's EDID goes to the device before the mode, so the guest reading
+ * it after the display-change event sees the real monitor. */
 static void
-handle_ext_mode(void *ctx, uint32_t scanout, uint32_t width, uint32_t height)
+apply_mode(struct vug_session *s, uint32_t scanout)
+{
+	const struct mode *m = &s->modes[scanout];
+	if (m->edid_len && !vug_gpu_set_edid(s->gpu, scanout, m->edid, m->edid_len)) {
+		vr_warn(VR_CAT_VHOST, "scanout %u: the display's EDID was refused", scanout);
+	}
+	vug_gpu_set_mode(s->gpu, scanout, true, m->width, m->height);
+}
+
+static void
+handle_ext_mode(void *ctx, uint32_t scanout, uint32_t width, uint32_t height, const uint8_t *edid,
+		size_t edid_len)
 {
 	struct vug_session *s = ctx;
 	if (scanout >= s->opts.num_scanouts || scanout >= VIRTIO_GPU_MAX_SCANOUTS) {
 		return;
 	}
-	s->modes[scanout] = (struct mode){.enabled = true, .width = width, .height = height};
+	struct mode *m = &s->modes[scanout];
+	*m = (struct mode){.enabled = true, .width = width, .height = height};
+	if (edid && edid_len <= MAX_EDID) {
+		memcpy(m->edid, edid, edid_len);
+		m->edid_len = edid_len;
+	}
 	if (s->gpu) {
-		vug_gpu_set_mode(s->gpu, scanout, true, width, height);
+		apply_mode(s, scanout);
 	}
 }
 
@@ -614,8 +638,8 @@ vug_session_create(int fd, int epfd, const struct vug_session_options *opts, con
 		goto err;
 	}
 	for (uint32_t i = 0; s->ext_sink && i < opts->num_scanouts; i++) {
-		if (s->modes[i].width != w || s->modes[i].height != h) {
-			vug_gpu_set_mode(s->gpu, i, true, s->modes[i].width, s->modes[i].height);
+		if (s->modes[i].width != w || s->modes[i].height != h || s->modes[i].edid_len) {
+			apply_mode(s, i);
 		}
 	}
 	if (s->ext_sink && ext->fd && (s->ext_fd = ext->fd(s->ext_sink)) >= 0) {

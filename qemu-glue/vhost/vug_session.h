@@ -15,6 +15,7 @@
 #define VUG_SESSION_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct vr_backend;
@@ -29,11 +30,13 @@ struct vug_session;
  */
 struct vug_ext_display {
 	/** A sink for a new device (one per connection). `set_mode` reports the
-	 *  mode the display wants for a scanout, also from inside open. NULL on
+	 *  mode the display wants for a scanout, and the EDID of the monitor showing
+	 *  it (NULL: derive one from the mode), also from inside open. NULL on
 	 *  failure: the session falls back to QEMU's channel. */
 	struct vug_scanout_sink *(*open)(void *opaque, uint32_t num_scanouts,
 					 void (*set_mode)(void *ctx, uint32_t scanout,
-							  uint32_t width, uint32_t height),
+							  uint32_t width, uint32_t height,
+							  const uint8_t *edid, size_t edid_len),
 					 void *ctx);
 	/** The fd to watch for the sink's events (-1: none), and its handler. */
 	int (*fd)(struct vug_scanout_sink *sink);

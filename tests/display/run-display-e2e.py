@@ -68,6 +68,24 @@ def png_pixels(path):
     return w, h, rows
 
 
+def title_matches(name, title):
+    """pvgpu-display names SDL windows "pvgpu SDL-1 [vm:scanout]"."""
+    t = title.encode()
+    return name == t or name.startswith(t + b" [")
+
+
+def x11_title(display, title):
+    """The full name of the X11 window whose name is `title` (+ a label), or None."""
+    res = subprocess.run(["xwininfo", "-display", display, "-root", "-tree"],
+                         capture_output=True, text=True)
+    for line in res.stdout.splitlines():
+        if '"' in line:
+            name = line.split('"')[1]
+            if title_matches(name.encode(), title):
+                return name
+    return None
+
+
 def x11_resize(display, title, w, h):
     """Resizes the X11 window named `title` (like a user dragging its border)."""
     import ctypes
@@ -91,7 +109,7 @@ def x11_resize(display, title, w, h):
 
     def find(win):
         name = ctypes.c_char_p()
-        if x.XFetchName(dpy, win, ctypes.byref(name)) and name.value == title.encode():
+        if x.XFetchName(dpy, win, ctypes.byref(name)) and title_matches(name.value, title):
             return win
         root, parent, n = ctypes.c_ulong(), ctypes.c_ulong(), ctypes.c_uint()
         kids = ctypes.POINTER(ctypes.c_ulong)()
@@ -241,6 +259,10 @@ def run(t, outputs):
         # 2. assign and back, next cycles.
         t.check(t.ctl("assign", "B:0", o1)[0] == 0, "assign B:0 " + o1)
         t.same(o1, t.expected(b, 0), "2 assign")
+        if t.args.backend == "sdl":
+            name = x11_title(t.env["DISPLAY"], t.args.window_title.format(output=o1))
+            t.check(name is not None and name.endswith("[B:0]"),
+                    f"window of {o1} titled with the VM and scanout it shows: {name!r}")
         t.check(t.ctl("assign", "A:0", o1)[0] == 0, "assign A:0 back")
         t.same(o1, t.expected(a, 0), "2 assign back")
         t.check(t.ctl("next", o1)[0] == 0 and t.routes().get(o1) == "B:0", "next -> B:0")

@@ -16,6 +16,8 @@ struct fake_vm {
 	unsigned presented[DPY_MAX_SCANOUTS];
 	unsigned modes[DPY_MAX_SCANOUTS];
 	struct dpy_mode mode[DPY_MAX_SCANOUTS];
+	const uint8_t *edid[DPY_MAX_SCANOUTS];
+	size_t edid_len[DPY_MAX_SCANOUTS];
 };
 
 static void
@@ -24,10 +26,10 @@ fake_set_mode(struct dpy_vm *vm, uint32_t s, const struct dpy_mode *mode, const 
 {
 	struct fake_vm *f = data;
 	(void)vm;
-	(void)edid;
-	(void)edid_len;
 	f->modes[s]++;
 	f->mode[s] = *mode;
+	f->edid[s] = edid;
+	f->edid_len[s] = edid_len;
 }
 
 static void
@@ -268,10 +270,41 @@ test_modes_and_refusals(void)
 	test_frame_free(f);
 }
 
+/* A monitor's EDID (KMS get_edid) goes with the mode to the scanout it shows;
+ * outputs without one send none, so the device derives its own. */
+static const uint8_t monitor_edid[128] = {0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x42};
+
+static const uint8_t *
+monitor_get_edid(struct dpy_output *out, size_t *len)
+{
+	(void)out;
+	*len = sizeof(monitor_edid);
+	return monitor_edid;
+}
+
+static void
+test_monitor_edid(void)
+{
+	struct env e;
+	env_init(&e, 2);
+	static struct dpy_output_impl with_edid;
+	with_edid = *e.outs[0]->impl;
+	with_edid.get_edid = monitor_get_edid;
+	e.outs[0]->impl = &with_edid;
+	struct fake_vm a;
+	add_vm(&e, &a, "A", 2);
+	CHECK(a.edid[0] == monitor_edid && a.edid_len[0] == 128, "scanout 0 got %zu bytes",
+	      a.edid_len[0]);
+	CHECK(a.edid[1] == NULL && a.edid_len[1] == 0, "scanout 1 got an EDID");
+	dpy_router_vm_remove(e.r, a.vm);
+	env_finish(&e);
+}
+
 int
 main(void)
 {
 	test_policy_frames_and_pacing();
 	test_modes_and_refusals();
+	test_monitor_edid();
 	return vgp_test_result("dpy-router");
 }
