@@ -5,8 +5,11 @@
  *
  * With PVGPU_FRAMES_DIR set, every glReadPixels first reads the whole current
  * viewport as RGBA8 with the real function and writes it to
- * $PVGPU_FRAMES_DIR/read-NNNN.rgba (NNNN counts dumps in call order), then does
- * the client's own call unchanged. A file is a one-line text header
+ * $PVGPU_FRAMES_DIR/NNNN-read.rgba (NNNN counts dumps in call order), then does
+ * the client's own call unchanged. Every glFinish likewise first dumps the
+ * viewport, as NNNN-finish.rgba: glmark2 --validate ends each frame with
+ * glFinish (not a swap), so frames of cases it does not validate can be
+ * compared too. A file is a one-line text header
  *
  *   pvgpu-frame WIDTH HEIGHT STDOUT_OFFSET\n
  *
@@ -17,9 +20,9 @@
  * at the same offset (several pixels of one case) are not dumped again.
  *
  * glmark2 does not link libGL: it dlopen()s it, takes glXGetProcAddress with
- * dlsym() and resolves glReadPixels through it. So this shim wraps dlsym,
- * glXGetProcAddress(ARB) and eglGetProcAddress and hands out its own
- * glReadPixels for that name; a client linked to libGL gets it directly.
+ * dlsym() and resolves glReadPixels and glFinish through it. So this shim
+ * wraps dlsym, glXGetProcAddress(ARB) and eglGetProcAddress and hands out its
+ * own functions for those names; a client linked to libGL gets them directly.
  *
  * Limit: a dlsym(RTLD_NEXT, ...) made by another library is answered relative
  * to this shim, not to its caller (no client of the apps tests does that).
@@ -48,6 +51,7 @@ typedef void (*read_pixels_fn)(int x, int y, int w, int h, unsigned format, unsi
 typedef void (*get_integerv_fn)(unsigned pname, int *data);
 typedef void (*(*get_proc_fn)(const unsigned char *name))(void);
 typedef void *(*dlsym_fn)(void *handle, const char *name);
+typedef void (*finish_fn)(void);
 
 /*
  * The shim's state. The preloaded process has exactly one, so it is static;
@@ -60,6 +64,7 @@ static struct {
 	get_proc_fn real_egl_get_proc;
 	read_pixels_fn real_read_pixels;
 	get_integerv_fn real_get_integerv;
+	finish_fn real_finish;
 	unsigned dumps;
 	off_t last_offset;
 	int have_last;
@@ -69,6 +74,7 @@ void glReadPixels(int x, int y, int w, int h, unsigned format, unsigned type, vo
 void (*glXGetProcAddress(const unsigned char *name))(void);
 void (*glXGetProcAddressARB(const unsigned char *name))(void);
 void (*eglGetProcAddress(const char *name))(void);
+void glFinish(void);
 
 static void *
 next_dlsym(void *handle, const char *name)
@@ -117,11 +123,18 @@ write_all(int fd, const void *buf, size_t len)
 }
 
 static void
-dump_frame(const char *dir)
+dump_frame(const char *dir, const char *kind)
 {
 	off_t offset = lseek(STDOUT_FILENO, 0, SEEK_CUR);
-	if (offset >= 0 && shim.have_last && offset == shim.last_offset) {
+	int is_read = !strcmp(kind, "read");
+	if (is_read && offset >= 0 && shim.have_last && offset == shim.last_offset) {
 		return;
+	}
+	if (!shim.real_read_pixels) {
+		shim.real_read_pixels = (read_pixels_fn)real_gl_proc("glReadPixels");
+		if (!shim.real_read_pixels) {
+			return;
+		}
 	}
 	if (!shim.real_get_integerv) {
 		shim.real_get_integerv = (get_integerv_fn)real_gl_proc("glGetIntegerv");
@@ -144,7 +157,7 @@ dump_frame(const char *dir)
 
 	char path[4096];
 	char header[96];
-	int plen = snprintf(path, sizeof(path), "%s/read-%04u.rgba", dir, shim.dumps);
+	int plen = snprintf(path, sizeof(path), "%s/%04u-%s.rgba", dir, shim.dumps, kind);
 	int hlen = snprintf(header, sizeof(header), "pvgpu-frame %d %d %lld\n", vp[2], vp[3],
 			    (long long)offset);
 	int fd = plen > 0 && (size_t)plen < sizeof(path)
@@ -158,8 +171,19 @@ dump_frame(const char *dir)
 	}
 	free(pixels);
 	shim.dumps++;
-	shim.last_offset = offset;
-	shim.have_last = 1;
+	if (is_read) {
+		shim.last_offset = offset;
+		shim.have_last = 1;
+	}
+}
+
+static void
+dump_finished(void)
+{
+	const char *dir = getenv("PVGPU_FRAMES_DIR");
+	if (dir && *dir) {
+		dump_frame(dir, "finish");
+	}
 }
 
 void
@@ -174,17 +198,38 @@ glReadPixels(int x, int y, int w, int h, unsigned format, unsigned type, void *p
 	}
 	const char *dir = getenv("PVGPU_FRAMES_DIR");
 	if (dir && *dir) {
-		dump_frame(dir);
+		dump_frame(dir, "read");
 	}
 	shim.real_read_pixels(x, y, w, h, format, type, pixels);
 }
 
-/* Remembers the real glReadPixels a resolver returned and gives out the wrapper. */
+void
+glFinish(void)
+{
+	if (!shim.real_finish) {
+		shim.real_finish = (finish_fn)real_gl_proc("glFinish");
+		if (!shim.real_finish) {
+			fprintf(stderr, "frame-capture: no real glFinish\n");
+			abort();
+		}
+	}
+	dump_finished();
+	shim.real_finish();
+}
+
+/* Remembers the real function a resolver returned and gives out its wrapper. */
 static void (*wrap_proc(const char *name, void (*fn)(void)))(void)
 {
-	if (fn && !strcmp(name, "glReadPixels")) {
+	if (!fn) {
+		return fn;
+	}
+	if (!strcmp(name, "glReadPixels")) {
 		shim.real_read_pixels = (read_pixels_fn)fn;
 		return (void (*)(void))glReadPixels;
+	}
+	if (!strcmp(name, "glFinish")) {
+		shim.real_finish = (finish_fn)fn;
+		return (void (*)(void))glFinish;
 	}
 	return fn;
 }
