@@ -13,7 +13,7 @@ DEMO_SECONDS ?= 10
 BENCH_ARGS ?=
 BENCH_OUT ?= out/bench
 
-.PHONY: all deps build test demo bench asan clean format-check
+.PHONY: all deps build test demo bench bench-readme asan clean format-check
 
 all: build
 
@@ -36,12 +36,17 @@ demo: build
 bench: build
 	python3 $(BUILD)/bench/pvgpu-bench --out $(BENCH_OUT) $(BENCH_ARGS)
 
+# Regenerates the README's benchmark figures: a --quick run, then its numbers in.
+bench-readme: build
+	python3 $(BUILD)/bench/pvgpu-bench --quick --out $(BENCH_OUT) $(BENCH_ARGS)
+	python3 bench/readme-figures.py $(BENCH_OUT) README.md
+
 # Unit, protocol, shader and guest suites again under AddressSanitizer + UBSan.
 asan: deps
 	@[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined \
 		-Db_lundef=false $(MESON_ARGS)
 	ninja -C build-asan
-	meson test -C build-asan --print-errorlogs --suite unit --suite protocol --suite shader --suite guest
+	meson test -C build-asan --print-errorlogs --suite unit --suite protocol --suite shader --suite guest --suite qemu-glue
 	@python3 scripts/test-summary.py build-asan
 
 format-check:

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Test of pvgpu-bench: a two-workload quick run (glxgears, mb-draws; 1 round; all three
-paths), then results.json is validated against bench/results.schema.json and every
+paths) plus two virtqueue workloads (vq-cmds, vq-blob: pvgpu-sim against
+pvgpu-vhost-user), then results.json is validated against bench/results.schema.json and every
 PNG it lists must decode. Numbers are never judged: only that each path produced
 one (the bench reports targets; it never asserts them).
 
@@ -105,7 +106,8 @@ def main():
             print(f"SKIP: {tool} not found")
             return SKIP
     out = tempfile.mkdtemp(prefix="pvgpu-bench-test-")
-    cmd = [sys.executable, args.bench, "--quick", "--workloads", "glxgears,mb-draws",
+    cmd = [sys.executable, args.bench, "--quick", "--workloads",
+           "glxgears,mb-draws,vq-cmds,vq-blob",
            "--rounds", "1", "--out", out, "--build", args.build]
     print(" ".join(cmd), flush=True)
     res = subprocess.run(cmd, timeout=280)
@@ -141,6 +143,16 @@ def main():
             failures.append(f"{w['name']}: no pvgpu copy counters")
         if w["results"].get("virgl", {}).get("server_cpu_ms_per_frame") is None:
             failures.append(f"{w['name']}: no server CPU for virgl")
+    vq_rows = results.get("virtqueue", {}).get("rows", [])
+    pvgpu_vq = {(r["workload"], r["resolution"]): r for r in vq_rows if r["backend"] == "pvgpu"}
+    want_vq = [("vq-cmds", "640x480"), ("vq-blob", "1920x1080"), ("vq-blob", "3840x2160")]
+    if sorted(pvgpu_vq) != sorted(want_vq):
+        failures.append(f"virtqueue rows {sorted(pvgpu_vq)}, expected {want_vq}")
+    for key, r in pvgpu_vq.items():
+        if not r["median"] or r["median"] <= 0 or r["errors"]:
+            failures.append(f"{key} on pvgpu: no value ({r['errors']})")
+        if key[0] == "vq-blob" and r["bytes_copied_per_op"] != 0:
+            failures.append(f"{key}: the device copied {r['bytes_copied_per_op']} B per frame")
     if len(results.get("targets", [])) != 6:
         failures.append("expected 6 targets")
     if not os.path.exists(os.path.join(out, "report.md")):

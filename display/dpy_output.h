@@ -82,6 +82,9 @@ struct dpy_output_impl {
 	 *  and unlocks the previous one once the new frame is on screen. */
 	bool (*commit)(struct dpy_output *out, const struct dpy_output_state *state);
 	void (*set_cursor)(struct dpy_output *out, const struct dpy_cursor *cursor);
+	/** Optional: what the output now shows ("vm1:0", "no signal"), for outputs
+	 *  with a visible title (SDL windows). */
+	void (*set_label)(struct dpy_output *out, const char *label);
 	/** EDID of the physical monitor (KMS), or NULL; `*len` bytes. */
 	const uint8_t *(*get_edid)(struct dpy_output *out, size_t *len);
 	void (*destroy)(struct dpy_output *out);

@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "vr_null.h"
+#include "vug_dpy.h"
 #include "vug_server.h"
 #ifdef PVGPU_HAVE_GL
 #include "vr_gl.h"
@@ -30,6 +33,7 @@ struct options {
 	struct vug_server_options server;
 	enum { BACKEND_GL, BACKEND_NULL } backend;
 	const char *render_node;
+	struct vug_dpy_options display;
 };
 
 static bool
@@ -58,6 +62,13 @@ usage(FILE *out)
 		"  -r, --render-node=PATH  GL: DRM render node (default: surfaceless EGL)\n"
 		"      --max-outputs=N     scanouts, 1..16 (default 1)\n"
 		"      --resolution=WxH    preferred mode of every scanout (default 1024x768)\n"
+		"      --display=SPEC      show scanouts through the display module instead of\n"
+		"                          QEMU's window: connect:PATH (a pvgpu-display), or\n"
+		"                          headless[:N] / sdl in this process\n"
+		"      --display-name=NAME this VM's name on the display (default: from the\n"
+		"                          socket path, else vm-PID)\n"
+		"      --display-control=PATH  in-process display: serve pvgpu-ctl on PATH\n"
+		"      --stats-file=PATH   append one JSON line of counters per session to PATH\n"
 		"  -c, --print-capabilities  print the vhost-user capability JSON and exit\n"
 		"  -h, --help              show this help\n"
 		"\n"
@@ -82,6 +93,10 @@ enum {
 	OPT_BACKEND,
 	OPT_MAX_OUTPUTS,
 	OPT_RESOLUTION,
+	OPT_DISPLAY,
+	OPT_DISPLAY_NAME,
+	OPT_DISPLAY_CONTROL,
+	OPT_STATS_FILE,
 };
 
 static const struct option long_opts[] = {
@@ -93,6 +108,10 @@ static const struct option long_opts[] = {
 	{"render-node", required_argument, NULL, 'r'},
 	{"max-outputs", required_argument, NULL, OPT_MAX_OUTPUTS},
 	{"resolution", required_argument, NULL, OPT_RESOLUTION},
+	{"display", required_argument, NULL, OPT_DISPLAY},
+	{"display-name", required_argument, NULL, OPT_DISPLAY_NAME},
+	{"display-control", required_argument, NULL, OPT_DISPLAY_CONTROL},
+	{"stats-file", required_argument, NULL, OPT_STATS_FILE},
 	{"print-capabilities", no_argument, NULL, 'c'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -154,6 +173,18 @@ parse_option(int opt, const char *arg, struct options *o)
 		so->height = h;
 		return -1;
 	}
+	case OPT_DISPLAY:
+		o->display.spec = arg;
+		return -1;
+	case OPT_DISPLAY_NAME:
+		o->display.name = arg;
+		return -1;
+	case OPT_DISPLAY_CONTROL:
+		o->display.control_path = arg;
+		return -1;
+	case OPT_STATS_FILE:
+		so->stats_file = arg;
+		return -1;
 	case 'c':
 		fputs(capabilities, stdout);
 		return 0;
@@ -162,6 +193,31 @@ parse_option(int opt, const char *arg, struct options *o)
 		return 0;
 	default:
 		return 2;
+	}
+}
+
+/* The VM's display name: the socket file's name without extension, else
+ * vm-PID; only the characters the display protocol allows. */
+static void
+default_display_name(const struct options *o, char *out, size_t n)
+{
+	const char *path = o->server.socket_path;
+	if (!path) {
+		snprintf(out, n, "vm-%d", (int)getpid());
+		return;
+	}
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t len = 0;
+	for (; base[len] && base[len] != '.' && len + 1 < n; len++) {
+		char c = base[len];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '-' || c == '_';
+		out[len] = ok ? c : '_';
+	}
+	out[len] = 0;
+	if (!len) {
+		snprintf(out, n, "vm-%d", (int)getpid());
 	}
 }
 
@@ -183,7 +239,12 @@ int
 main(int argc, char **argv)
 {
 	struct options o = {
-		.server = {.fd = -1, .session = {.num_scanouts = 1, .virgl = true, .edid = true}},
+		.server = {.fd = -1,
+			   .session = {.num_scanouts = 1,
+				       .virgl = true,
+				       .edid = true,
+				       .blob = true,
+				       .context_init = true}},
 		.backend = have_gl() ? BACKEND_GL : BACKEND_NULL,
 	};
 	opterr = 0;
@@ -218,7 +279,28 @@ main(int argc, char **argv)
 		}
 	}
 	o.server.session.backend = be;
+	struct vug_dpy *dpy = NULL;
+	char name[64];
+	if (o.display.spec) {
+		if (!o.display.name) {
+			default_display_name(&o, name, sizeof(name));
+			o.display.name = name;
+		}
+		o.display.width = o.server.session.width;
+		o.display.height = o.server.session.height;
+		const char *why = "?";
+		dpy = vug_dpy_create(&o.display, &why);
+		if (!dpy) {
+			fprintf(stderr, PROG ": --display=%s: %s\n", o.display.spec, why);
+			if (be) {
+				be->impl->destroy(be);
+			}
+			return 1;
+		}
+		o.server.session.ext_display = vug_dpy_ext(dpy);
+	}
 	int status = vug_server_run(&o.server);
+	vug_dpy_destroy(dpy);
 	if (be) {
 		be->impl->destroy(be);
 	}

@@ -6,10 +6,10 @@ set -eu
 
 PKGS="
 build-essential pkg-config meson ninja-build clang clang-format
-libepoxy-dev libegl-dev libgbm-dev libdrm-dev libpng-dev libx11-dev
+libepoxy-dev libegl-dev libgbm-dev libdrm-dev libpng-dev libx11-dev libsdl2-dev libxtst-dev
 libgl1-mesa-dri libegl-mesa0 libgl1-mesa-dev
 xvfb xauth x11-utils mesa-utils glmark2-x11 glmark2-es2-x11
-virgl-server libvirglrenderer-dev
+virgl-server libvirglrenderer-dev qemu-system-x86 qemu-system-gui
 util-linux python3 glslang-tools piglit gnuplot-nox
 "
 

@@ -3,6 +3,8 @@
  * Used by `make demo` to keep a screenshot of the guest app's window.
  *
  *   pvgpu-x11shot [--display=:N] [--window=NAME] OUT.png
+ *
+ * NAME matches a window named exactly NAME, or "NAME [anything]".
  */
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
@@ -16,7 +18,10 @@ find_window(Display *dpy, Window w, const char *name)
 {
 	char *wname = NULL;
 	if (XFetchName(dpy, w, &wname) && wname) {
-		int match = !strcmp(wname, name);
+		/* Exact, or the name followed by " [label]" (pvgpu-display's SDL windows). */
+		size_t n = strlen(name);
+		int match = !strcmp(wname, name) ||
+			    (!strncmp(wname, name, n) && !strncmp(wname + n, " [", 2));
 		XFree(wname);
 		if (match) {
 			return w;

@@ -1,7 +1,4 @@
-/*
- * pvgpu guest driver demo — the gears scene: our TGSI shaders, the state objects,
- * vertex buffers and the draws of one frame (frame N is the same image on every host).
- */
+/* pvgpu-gears — the gears scene on a guest-driver context (see gears_scene.h). */
 #include "gears_scene.h"
 
 #include <errno.h>
@@ -54,8 +51,17 @@ pick_depth_format(struct gd_screen *s)
 
 int
 gears_scene_init(struct gd_screen *s, struct gd_context *ctx, uint32_t width, uint32_t height,
-		 uint32_t color_bind, struct gears_scene *sc)
+		 struct gears_scene *sc)
 {
+	return gears_scene_init_bind(s, ctx, width, height, 0, sc);
+}
+
+int
+gears_scene_init_bind(struct gd_screen *s, struct gd_context *ctx, uint32_t width, uint32_t height,
+		      uint32_t color_bind, struct gears_scene *sc)
+{
+	sc->width = width;
+	sc->height = height;
 	uint32_t zfmt = pick_depth_format(s);
 	if (!zfmt) {
 		fprintf(stderr, "pvgpu-gears: the host offers no depth format\n");
@@ -147,8 +153,9 @@ gears_scene_finish(struct gears_scene *sc)
 }
 
 void
-gears_scene_draw(struct gd_context *ctx, struct gears_scene *sc, uint32_t frame, float aspect)
+gears_scene_draw(struct gd_context *ctx, struct gears_scene *sc, uint32_t frame)
 {
+	float aspect = (float)sc->height / (float)sc->width;
 	static const float clear_color[4] = {0, 0, 0, 1};
 	gd_clear(ctx, PIPE_CLEAR_COLOR0 | PIPE_CLEAR_DEPTH | PIPE_CLEAR_STENCIL, clear_color, 1.0,
 		 0);

@@ -143,11 +143,10 @@ run(struct gd_screen *s, const struct options *o)
 		return r;
 	}
 	struct gears_scene sc = {0};
-	r = gears_scene_init(s, ctx, o->width, o->height, 0, &sc);
-	float aspect = (float)o->height / (float)o->width;
+	r = gears_scene_init(s, ctx, o->width, o->height, &sc);
 	double t0 = now_s();
 	for (uint32_t f = 0; r == 0 && f < o->frames; f++) {
-		gears_scene_draw(ctx, &sc, f, aspect);
+		gears_scene_draw(ctx, &sc, f);
 		r = gd_context_flush(ctx, false);
 	}
 	if (r == 0) {

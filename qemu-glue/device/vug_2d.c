@@ -249,6 +249,7 @@ vug_cmd_flush(struct vug_gpu *gpu, struct vug_req *req)
 		return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
 	}
 	gpu->stats.flushes++;
+	req->wait_display = gpu->cfg.sink && gpu->cfg.sink->impl->busy;
 	for (uint32_t i = 0; i < gpu->cfg.num_scanouts; i++) {
 		struct vug_scanout *s = &gpu->scanouts[i];
 		struct virtio_gpu_rect d;
@@ -277,9 +278,14 @@ vug_cmd_edid(struct vug_gpu *gpu, struct vug_req *req)
 		return VIRTIO_GPU_RESP_ERR_INVALID_SCANOUT_ID;
 	}
 	/* Response after the header: size, padding, edid[1024]. */
-	uint32_t size = 128;
+	const struct vug_scanout *s = &gpu->scanouts[id];
+	uint32_t size = s->edid_len ? s->edid_len : 128;
 	memcpy(req->resp, &size, 4);
-	vug_edid_build(req->resp + 8, gpu->scanouts[id].width, gpu->scanouts[id].height, id + 1);
+	if (s->edid_len) {
+		memcpy(req->resp + 8, s->edid, s->edid_len);
+	} else {
+		vug_edid_build(req->resp + 8, s->width, s->height, id + 1);
+	}
 	return VIRTIO_GPU_RESP_OK_EDID;
 }
 

@@ -194,12 +194,13 @@ vug_gpu_ctrl(struct vug_gpu *gpu, const struct iovec *out, unsigned nout, const 
 	if (!fenced) {
 		return (uint32_t)len;
 	}
-	bool wait = type < VIRTIO_GPU_RESP_ERR_UNSPEC && req.wait_renderer;
-	if (!vug_fence_must_defer(gpu, timeline, wait)) {
+	bool ok = type < VIRTIO_GPU_RESP_ERR_UNSPEC;
+	bool wait = ok && req.wait_renderer, wait_display = ok && req.wait_display;
+	if (!vug_fence_must_defer(gpu, timeline, wait || wait_display)) {
 		gpu->stats.fences_completed++;
 		return (uint32_t)len;
 	}
-	if (!vug_fence_push(gpu, token, (uint32_t)len, timeline, wait)) {
+	if (!vug_fence_push(gpu, token, (uint32_t)len, timeline, wait, wait_display)) {
 		/* Cannot happen with a real virtqueue (fewer slots than the cap); answering
 		 * now keeps the guest alive at the price of that fence's order. */
 		gpu->stats.errors++;

@@ -1,7 +1,9 @@
 /*
  * pvgpu qemu-glue — fenced requests (virtio spec 5.7.6.7). A request with
  * VIRTIO_GPU_FLAG_FENCE is returned to the guest only when its work is done:
- * at once for 2D work, once the renderer is idle for 3D work, and never
+ * at once for 2D work, once the renderer is idle for 3D work, a
+ * RESOURCE_FLUSH once a pacing sink (vug_scanout_sink_impl.busy) has
+ * presented what it was given, and never
  * before an earlier fenced request of the same timeline (the device-global
  * one, or with INFO_RING_IDX one per context ring). The renderer answers
  * "busy" for everything submitted, so all 3D fences retire together.
@@ -27,7 +29,7 @@ vug_fence_must_defer(const struct vug_gpu *gpu, uint64_t timeline, bool wait_ren
 
 bool
 vug_fence_push(struct vug_gpu *gpu, void *token, uint32_t len, uint64_t timeline,
-	       bool wait_renderer)
+	       bool wait_renderer, bool wait_display)
 {
 	if (gpu->nfences >= VUG_MAX_PENDING_FENCES) {
 		return false;
@@ -38,7 +40,8 @@ vug_fence_push(struct vug_gpu *gpu, void *token, uint32_t len, uint64_t timeline
 			return false;
 		}
 	}
-	gpu->fences[gpu->nfences++] = (struct vug_fence){token, len, timeline, wait_renderer};
+	gpu->fences[gpu->nfences++] =
+		(struct vug_fence){token, len, timeline, wait_renderer, wait_display};
 	return true;
 }
 
@@ -68,10 +71,13 @@ vug_fence_retire(struct vug_gpu *gpu)
 		return; /* try again on the next poll */
 	}
 	bool busy = gpu->dev && vr_device_busy(gpu->dev, false);
+	struct vug_scanout_sink *sink = gpu->cfg.sink;
+	bool display_busy = sink && sink->impl->busy && sink->impl->busy(sink);
 	unsigned nstuck = 0, ndone = 0, keep = 0;
 	for (unsigned i = 0; i < n; i++) {
 		struct vug_fence f = gpu->fences[i];
-		if (blocked(stuck, nstuck, f.timeline) || (f.wait_renderer && busy)) {
+		if (blocked(stuck, nstuck, f.timeline) || (f.wait_renderer && busy) ||
+		    (f.wait_display && display_busy)) {
 			if (!blocked(stuck, nstuck, f.timeline)) {
 				stuck[nstuck++] = f.timeline;
 			}

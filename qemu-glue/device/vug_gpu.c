@@ -185,6 +185,39 @@ vug_gpu_set_mode(struct vug_gpu *gpu, uint32_t scanout, bool enabled, uint32_t w
 	}
 }
 
+bool
+vug_gpu_set_edid(struct vug_gpu *gpu, uint32_t scanout, const uint8_t *edid, size_t len)
+{
+	static const uint8_t header[8] = {0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00};
+	if (scanout >= gpu->cfg.num_scanouts) {
+		return false;
+	}
+	struct vug_scanout *s = &gpu->scanouts[scanout];
+	if (!edid || len == 0) {
+		s->edid_len = 0;
+		return true;
+	}
+	if (len < 128 || len > VUG_EDID_MAX || len % 128 || memcmp(edid, header, 8)) {
+		return false;
+	}
+	size_t used = 128 * ((size_t)edid[126] + 1); /* byte 126: extension blocks */
+	if (used > len) {
+		return false;
+	}
+	for (size_t b = 0; b < used; b += 128) {
+		uint8_t sum = 0;
+		for (size_t i = 0; i < 128; i++) {
+			sum = (uint8_t)(sum + edid[b + i]);
+		}
+		if (sum) {
+			return false;
+		}
+	}
+	memcpy(s->edid, edid, used);
+	s->edid_len = (uint32_t)used;
+	return true;
+}
+
 void
 vug_gpu_poll(struct vug_gpu *gpu)
 {

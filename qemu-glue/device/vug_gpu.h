@@ -100,4 +100,14 @@ void vug_gpu_get_stats(const struct vug_gpu *gpu, struct vug_gpu_stats *stats);
 void vug_gpu_set_mode(struct vug_gpu *gpu, uint32_t scanout, bool enabled, uint32_t width,
 		      uint32_t height);
 
+/**
+ * The EDID GET_EDID answers for `scanout` (e.g. the one QEMU's display channel
+ * gave), instead of the one the device builds from the mode. Checked: 128 to
+ * 1024 bytes in whole 128-byte blocks, the fixed header, a zero checksum in
+ * every block, and as many extension blocks as the base block announces (any
+ * bytes beyond them are dropped). False (nothing changed) when invalid.
+ * `edid` NULL or `len` 0 goes back to the built one.
+ */
+bool vug_gpu_set_edid(struct vug_gpu *gpu, uint32_t scanout, const uint8_t *edid, size_t len);
+
 #endif /* VUG_GPU_H */

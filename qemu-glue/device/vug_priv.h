@@ -82,6 +82,9 @@ struct vug_ctx {
 	struct vr_hash attached; /* resource id -> (void *)1 */
 };
 
+/* GET_EDID answers at most 1024 bytes (struct virtio_gpu_resp_edid). */
+#define VUG_EDID_MAX 1024u
+
 struct vug_scanout {
 	bool enabled; /* the mode is plugged in (display info) */
 	uint32_t width, height;
@@ -93,6 +96,9 @@ struct vug_scanout {
 	/* 3D scanouts: pixels read back on flush (r.width x r.height x 4). */
 	uint8_t *readback;
 	struct iovec frame_iov;
+	/* An EDID given from outside (vug_gpu_set_edid); edid_len 0: we build one. */
+	uint8_t edid[VUG_EDID_MAX];
+	uint32_t edid_len;
 	/* The cursor shown on this scanout. */
 	uint32_t cursor[VUG_CURSOR_SIZE * VUG_CURSOR_SIZE];
 	bool cursor_visible;
@@ -105,6 +111,7 @@ struct vug_fence {
 	uint32_t len;
 	uint64_t timeline; /* ctx_id << 8 | ring_idx, or 0 without INFO_RING_IDX */
 	bool wait_renderer;
+	bool wait_display; /* a flush: waits until the sink is no longer busy */
 };
 
 struct vug_gpu {
@@ -161,6 +168,7 @@ struct vug_req {
 	size_t resp_len;
 	uint32_t resp_type;
 	bool wait_renderer; /* the fence waits for the renderer (3D work) */
+	bool wait_display;  /* the fence waits for the display to present (flush) */
 };
 
 /* ------------------------------------------------------------ iovecs */
@@ -261,7 +269,7 @@ void vug_edid_build(uint8_t edid[128], uint32_t width, uint32_t height, uint32_t
 bool vug_fence_must_defer(const struct vug_gpu *gpu, uint64_t timeline, bool wait_renderer);
 /** Queues a deferred completion. False when the queue is full. */
 bool vug_fence_push(struct vug_gpu *gpu, void *token, uint32_t len, uint64_t timeline,
-		    bool wait_renderer);
+		    bool wait_renderer, bool wait_display);
 /** Completes what can complete, in order per timeline. */
 void vug_fence_retire(struct vug_gpu *gpu);
 

@@ -44,6 +44,10 @@ struct vug_scanout_sink_impl {
 	void (*cursor)(struct vug_scanout_sink *sink, uint32_t id, const uint32_t *argb64,
 		       uint32_t hot_x, uint32_t hot_y, int32_t x, int32_t y);
 	void (*destroy)(struct vug_scanout_sink *sink);
+	/** Optional pacing: true while frames the sink took are not on screen yet.
+	 *  A fenced RESOURCE_FLUSH completes only once this is false (polled in
+	 *  vug_gpu_poll), so a guest never outruns its display. */
+	bool (*busy)(struct vug_scanout_sink *sink);
 };
 
 struct vug_scanout_sink {

@@ -42,13 +42,18 @@ display_reply(struct sim_display *d, uint32_t request, const void *payload, uint
 	return vug_msg_send(d->fd, request, VHOST_USER_GPU_MSG_FLAG_REPLY, payload, size, NULL, 0);
 }
 
-static void
-fill_edid(uint8_t *e)
+void
+sim_display_edid(uint8_t e[128])
 {
-	/* A minimal EDID 1.3 base block: fixed header, then zeros, checksum. */
+	/* A minimal EDID 1.3 base block: fixed header, our own vendor id "PVS"
+	 * and serial (so a test can tell it from the back end's), checksum. */
 	static const uint8_t header[8] = {0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00};
 	memset(e, 0, 128);
 	memcpy(e, header, sizeof(header));
+	uint16_t vendor = (uint16_t)(('P' - '@') << 10 | ('V' - '@') << 5 | ('S' - '@'));
+	e[8] = (uint8_t)(vendor >> 8);
+	e[9] = (uint8_t)vendor;
+	memcpy(e + 12, "SIM7", 4);
 	e[18] = 1;
 	e[19] = 3;
 	uint8_t sum = 0;
@@ -203,7 +208,7 @@ sim_display_handle(struct sim_display *d)
 		memset(&e, 0, sizeof(e));
 		e.hdr.type = VIRTIO_GPU_RESP_OK_EDID;
 		e.size = 128;
-		fill_edid(e.edid);
+		sim_display_edid(e.edid);
 		display_reply(d, h.request, &e, sizeof(e));
 		break;
 	}

@@ -42,4 +42,7 @@ void sim_display_finish(struct sim_display *d);
 /** Reads and answers one message; false when the channel died (it is closed). */
 bool sim_display_handle(struct sim_display *d);
 
+/** The EDID our display side gives the back end (one 128-byte block). */
+void sim_display_edid(uint8_t e[128]);
+
 #endif /* SIM_DISPLAY_H */

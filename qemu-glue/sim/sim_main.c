@@ -3,11 +3,13 @@
  * end or QEMU's reference one:
  *   pvgpu-sim --backend-socket PATH | --backend-exec 'CMD' [--vms N]
  *             [--scanouts M] [--scenario NAME[,NAME...]] [--out DIR]
+ *             [--stats-file PATH] [--bench NAME --seconds S --json]
  * With --backend-exec each connection spawns CMD with a connected socket
  * (appended as --fd=N, or substituted for %FD%); %SOCK% in CMD instead makes
  * the back end listen on a fresh path we connect to. In --backend-socket PATH,
  * "%d" is replaced by the VM index (one back end per VM). Each VM runs in its
- * own process with its own guest RAM and connection.
+ * own process with its own guest RAM and connection. --stats-file names the
+ * back end's stats file (%d: the VM index; %STATS% in CMD becomes that path).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sim_bench.h"
 #include "sim_scenario.h"
 
 #define PROG "pvgpu-sim"
@@ -33,6 +36,8 @@ struct backend {
 	pid_t child;
 	unsigned crashes;
 	char tmp_sock[108];
+	char cmd[4096];  /* exec_cmd with %STATS% filled in */
+	char stats[512]; /* the stats file of this VM's back end */
 };
 
 static void
@@ -46,17 +51,24 @@ usage(FILE *out)
 		"  --backend-exec=CMD     spawn CMD per connection (socket as --fd=N or %%FD%%,\n"
 		"                         or listening on %%SOCK%%)\n"
 		"  --vms=N                simulated VMs at once (default 1)\n"
+		"  --first-vm=N           index of the first VM (patterns differ per index)\n"
 		"  --scanouts=M           outputs each VM's display reports (default 1)\n"
 		"  --resolution=WxH       their mode (default 640x480)\n"
 		"  --scenario=LIST        comma-separated: %s (default 2d)\n"
 		"  --out=DIR              write the displayed scanouts as PNGs here\n"
 		"  --ram=MB               guest RAM per VM (default 64)\n"
+		"  --stats-file=PATH      the back end's --stats-file (%%d: the VM index; "
+		"%%STATS%%\n"
+		"                         in CMD is replaced by it): blob checks zero copies\n"
+		"  --bench=NAME           measure instead of test: %s\n"
+		"  --seconds=S            how long a --bench runs (default 2)\n"
+		"  --json                 print the --bench result as one JSON line\n"
 		"  --mem-table            SET_MEM_TABLE even if ADD_MEM_REG is offered\n"
 		"  --no-ring-reset-bit    do not ack feature bit 40 (QEMU 10 does)\n"
 		"  --timeout-ms=N         per-answer timeout (default 5000)\n"
 		"  --help\n"
 		"Exit status: 0 all passed, 1 a failure, 77 everything skipped.\n",
-		sim_scenario_names());
+		sim_scenario_names(), sim_bench_names());
 }
 
 static int
@@ -192,6 +204,25 @@ do_connect(void *ctx)
 	return connect_path(path, 50);
 }
 
+/* This VM's stats path (stats with %d filled in) and command (%STATS% filled in). */
+static void
+setup_stats(struct backend *be, struct sim_run *run, const char *stats)
+{
+	if (!stats) {
+		return;
+	}
+	char idx[16];
+	snprintf(idx, sizeof(idx), "%u", be->vm_index);
+	if (!substitute(be->stats, sizeof(be->stats), stats, "%d", idx)) {
+		snprintf(be->stats, sizeof(be->stats), "%s", stats);
+	}
+	run->stats_path = be->stats;
+	if (be->exec_cmd &&
+	    substitute(be->cmd, sizeof(be->cmd), be->exec_cmd, "%STATS%", be->stats)) {
+		be->exec_cmd = be->cmd;
+	}
+}
+
 /* One VM: every scenario in `list`, in order. */
 static int
 run_vm(struct sim_run *run, struct backend *be, const char *list)
@@ -235,6 +266,7 @@ main(int argc, char **argv)
 		{"backend-socket", required_argument, NULL, 's'},
 		{"backend-exec", required_argument, NULL, 'e'},
 		{"vms", required_argument, NULL, 'n'},
+		{"first-vm", required_argument, NULL, 'F'},
 		{"scanouts", required_argument, NULL, 'm'},
 		{"resolution", required_argument, NULL, 'r'},
 		{"scenario", required_argument, NULL, 'c'},
@@ -243,6 +275,10 @@ main(int argc, char **argv)
 		{"mem-table", no_argument, NULL, 'T'},
 		{"no-ring-reset-bit", no_argument, NULL, 'B'},
 		{"timeout-ms", required_argument, NULL, 't'},
+		{"stats-file", required_argument, NULL, 'S'},
+		{"bench", required_argument, NULL, 'b'},
+		{"seconds", required_argument, NULL, 'x'},
+		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -259,8 +295,10 @@ main(int argc, char **argv)
 		.connect = do_connect,
 		.ctx = &be,
 	};
-	unsigned vms = 1, v;
-	const char *list = "2d";
+	unsigned vms = 1, first_vm = 0, v;
+	const char *list = "2d", *stats = NULL, *bench = NULL;
+	double seconds = 2;
+	bool json = false;
 	int opt;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -274,6 +312,9 @@ main(int argc, char **argv)
 			break;
 		case 'n':
 			ok = parse_uint(optarg, 1, 64, &vms);
+			break;
+		case 'F':
+			ok = parse_uint(optarg, 0, 1000, &first_vm);
 			break;
 		case 'm':
 			ok = parse_uint(optarg, 1, SIM_MAX_SCANOUTS, &run.vm.scanouts);
@@ -302,6 +343,21 @@ main(int argc, char **argv)
 		case 't':
 			ok = parse_uint(optarg, 10, 600000, &v);
 			run.vm.timeout_ms = (int)v;
+			break;
+		case 'S':
+			stats = optarg;
+			break;
+		case 'b':
+			bench = optarg;
+			break;
+		case 'x': {
+			char *end;
+			seconds = strtod(optarg, &end);
+			ok = *optarg && !*end && seconds > 0 && seconds <= 3600;
+			break;
+		}
+		case 'j':
+			json = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -334,8 +390,14 @@ main(int argc, char **argv)
 			return 1;
 		}
 		if (pids[i] == 0) {
-			be.vm_index = run.vm_index = i;
-			int r = run_vm(&run, &be, list);
+			be.vm_index = run.vm_index = first_vm + i;
+			setup_stats(&be, &run, stats);
+			int r = bench ? sim_bench_run(bench, &run, seconds, json)
+				      : run_vm(&run, &be, list);
+			reap(&be);
+			if (be.crashes) {
+				r = SIM_FAIL;
+			}
 			fflush(stdout);
 			fflush(stderr);
 			_exit(r);

@@ -1,11 +1,13 @@
-/* pvgpu-sim — scenarios: 2d, cursor, fences, hostile (3d and blob: hooks). */
+/* pvgpu-sim — scenarios: 2d, cursor, fences, hostile (the rest: sim_scenario_gpu.c). */
 #include "sim_scenario.h"
 
 #include <linux/virtio_gpu.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "vgp_png.h"
 
@@ -14,15 +16,15 @@
 #define FENCE_RES 300
 #define FENCES 8
 
-static void
-hdr(struct virtio_gpu_ctrl_hdr *h, uint32_t type)
+void
+sim_hdr(struct virtio_gpu_ctrl_hdr *h, uint32_t type)
 {
 	memset(h, 0, sizeof(*h));
 	h->type = type;
 }
 
-static const char *
-resp_name(uint32_t t)
+const char *
+sim_resp_name(uint32_t t)
 {
 	switch (t) {
 	case VIRTIO_GPU_RESP_OK_NODATA:
@@ -45,8 +47,8 @@ resp_name(uint32_t t)
 }
 
 /* Sends `req` on the control queue; returns the response type (0 on no answer). */
-static uint32_t
-ctrl(struct sim_vm *vm, const void *req, uint32_t len)
+uint32_t
+sim_ctrl(struct sim_vm *vm, const void *req, uint32_t len)
 {
 	struct virtio_gpu_ctrl_hdr resp;
 	memset(&resp, 0, sizeof(resp));
@@ -56,14 +58,14 @@ ctrl(struct sim_vm *vm, const void *req, uint32_t len)
 	return resp.type;
 }
 
-static bool
-expect(const char *what, uint32_t got, uint32_t want)
+bool
+sim_expect(const char *what, uint32_t got, uint32_t want)
 {
 	if (got == want) {
 		return true;
 	}
-	fprintf(stderr, "pvgpu-sim: %s: got %s (0x%x), expected %s\n", what, resp_name(got), got,
-		resp_name(want));
+	fprintf(stderr, "pvgpu-sim: %s: got %s (0x%x), expected %s\n", what, sim_resp_name(got),
+		got, sim_resp_name(want));
 	return false;
 }
 
@@ -76,19 +78,18 @@ sim_pattern(unsigned vm, unsigned s, uint32_t x, uint32_t y, uint32_t w, uint32_
 	return (b & 0xff) | (g & 0xff) << 8 | (r & 0xff) << 16 | 0xffu << 24;
 }
 
-/* Creates a w×h B8G8R8X8 resource whose backing (two entries, on purpose) is
- * filled by `fill`; returns false on any error response. */
-static bool
-make_resource(struct sim_vm *vm, uint32_t id, uint32_t format, uint32_t w, uint32_t h,
-	      uint32_t (*fill)(void *, uint32_t, uint32_t), void *data)
+bool
+sim_make_resource(struct sim_vm *vm, uint32_t id, uint32_t format, uint32_t w, uint32_t h,
+		  uint32_t (*fill)(void *, uint32_t, uint32_t), void *data)
 {
 	struct virtio_gpu_resource_create_2d c;
-	hdr(&c.hdr, VIRTIO_GPU_CMD_RESOURCE_CREATE_2D);
+	sim_hdr(&c.hdr, VIRTIO_GPU_CMD_RESOURCE_CREATE_2D);
 	c.resource_id = id;
 	c.format = format;
 	c.width = w;
 	c.height = h;
-	if (!expect("RESOURCE_CREATE_2D", ctrl(vm, &c, sizeof(c)), VIRTIO_GPU_RESP_OK_NODATA)) {
+	if (!sim_expect("RESOURCE_CREATE_2D", sim_ctrl(vm, &c, sizeof(c)),
+			VIRTIO_GPU_RESP_OK_NODATA)) {
 		return false;
 	}
 	uint64_t bytes = (uint64_t)w * h * 4, half = bytes / 2 & ~3ull;
@@ -99,7 +100,7 @@ make_resource(struct sim_vm *vm, uint32_t id, uint32_t format, uint32_t w, uint3
 		fprintf(stderr, "pvgpu-sim: guest RAM too small for %ux%u\n", w, h);
 		return false;
 	}
-	for (uint32_t y = 0; y < h; y++) {
+	for (uint32_t y = 0; fill && y < h; y++) {
 		for (uint32_t x = 0; x < w; x++) {
 			uint64_t off = ((uint64_t)y * w + x) * 4;
 			uint32_t px = fill(data, x, y);
@@ -112,28 +113,32 @@ make_resource(struct sim_vm *vm, uint32_t id, uint32_t format, uint32_t w, uint3
 	} at;
 	_Static_assert(sizeof(at) == sizeof(at.a) + sizeof(at.e), "no padding");
 	memset(&at, 0, sizeof(at));
-	hdr(&at.a.hdr, VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING);
+	sim_hdr(&at.a.hdr, VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING);
 	at.a.resource_id = id;
 	at.a.nr_entries = 2;
 	at.e[0].addr = g0;
 	at.e[0].length = (uint32_t)half;
 	at.e[1].addr = g1;
 	at.e[1].length = (uint32_t)(bytes - half);
-	if (!expect("RESOURCE_ATTACH_BACKING", ctrl(vm, &at, sizeof(at)),
-		    VIRTIO_GPU_RESP_OK_NODATA)) {
+	if (!sim_expect("RESOURCE_ATTACH_BACKING", sim_ctrl(vm, &at, sizeof(at)),
+			VIRTIO_GPU_RESP_OK_NODATA)) {
 		return false;
+	}
+	if (!fill) {
+		return true;
 	}
 	struct virtio_gpu_transfer_to_host_2d t;
 	memset(&t, 0, sizeof(t));
-	hdr(&t.hdr, VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D);
+	sim_hdr(&t.hdr, VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D);
 	t.resource_id = id;
 	t.r.width = w;
 	t.r.height = h;
-	return expect("TRANSFER_TO_HOST_2D", ctrl(vm, &t, sizeof(t)), VIRTIO_GPU_RESP_OK_NODATA);
+	return sim_expect("TRANSFER_TO_HOST_2D", sim_ctrl(vm, &t, sizeof(t)),
+			  VIRTIO_GPU_RESP_OK_NODATA);
 }
 
-static struct sim_vm *
-connect_vm(struct sim_run *run)
+struct sim_vm *
+sim_connect(struct sim_run *run, const struct sim_vm_options *o)
 {
 	int fd = run->connect(run->ctx);
 	if (fd < 0) {
@@ -141,7 +146,7 @@ connect_vm(struct sim_run *run)
 		return NULL;
 	}
 	const char *why = "?";
-	struct sim_vm *vm = sim_vm_create(fd, &run->vm, &why);
+	struct sim_vm *vm = sim_vm_create(fd, o ? o : &run->vm, &why);
 	if (!vm) {
 		fprintf(stderr, "pvgpu-sim: vm %u: negotiation failed at %s\n", run->vm_index, why);
 	}
@@ -162,8 +167,9 @@ pattern_fill(void *data, uint32_t x, uint32_t y)
 	return sim_pattern(p->vm, p->s, x, y, p->w, p->h);
 }
 
-static bool
-check_fb(struct sim_run *run, struct sim_vm *vm, unsigned s, uint32_t w, uint32_t h)
+bool
+sim_check_fb(struct sim_run *run, struct sim_vm *vm, unsigned s, unsigned pattern, uint32_t w,
+	     uint32_t h, const char *png)
 {
 	const struct sim_fb *fb = sim_display_fb(vm, s);
 	if (!fb->pixels || fb->width != w || fb->height != h) {
@@ -174,7 +180,7 @@ check_fb(struct sim_run *run, struct sim_vm *vm, unsigned s, uint32_t w, uint32_
 	}
 	if (run->out_dir) {
 		char path[512];
-		snprintf(path, sizeof(path), "%s/vm%u-scanout%u.png", run->out_dir, run->vm_index,
+		snprintf(path, sizeof(path), "%s/vm%u-%s%u.png", run->out_dir, run->vm_index, png,
 			 s);
 		if (!vgp_png_write_bgra(path, fb->pixels, w, h, (size_t)w * 4, false)) {
 			fprintf(stderr, "pvgpu-sim: cannot write %s\n", path);
@@ -185,7 +191,7 @@ check_fb(struct sim_run *run, struct sim_vm *vm, unsigned s, uint32_t w, uint32_
 		for (uint32_t x = 0; x < w; x++) {
 			uint32_t got;
 			memcpy(&got, fb->pixels + ((uint64_t)y * w + x) * 4, 4);
-			uint32_t want = sim_pattern(run->vm_index, s, x, y, w, h);
+			uint32_t want = sim_pattern(run->vm_index, pattern, x, y, w, h);
 			bad += (got & 0xffffff) != (want & 0xffffff);
 		}
 	}
@@ -196,20 +202,58 @@ check_fb(struct sim_run *run, struct sim_vm *vm, unsigned s, uint32_t w, uint32_
 	return bad == 0;
 }
 
+static bool
+display_info(struct sim_vm *vm, struct virtio_gpu_resp_display_info *di)
+{
+	struct virtio_gpu_ctrl_hdr q;
+	sim_hdr(&q, VIRTIO_GPU_CMD_GET_DISPLAY_INFO);
+	memset(di, 0, sizeof(*di));
+	return sim_cmd(vm, SIM_CTRLQ, &q, sizeof(q), di, sizeof(*di)) == (int)sizeof(*di) &&
+	       sim_expect("GET_DISPLAY_INFO", di->hdr.type, VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
+}
+
+/* A w×h pattern resource `id` on scanout `s`, flushed (with a fence when
+ * `fenced`: it completes once the display presented the frame). */
+static bool
+show_pattern(struct sim_run *run, struct sim_vm *vm, unsigned s, uint32_t w, uint32_t h,
+	     uint32_t id, bool fenced)
+{
+	struct pattern_ctx pc = {run->vm_index, s, w, h};
+	bool ok = sim_make_resource(vm, id, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, w, h, pattern_fill,
+				    &pc);
+	struct virtio_gpu_set_scanout ss;
+	memset(&ss, 0, sizeof(ss));
+	sim_hdr(&ss.hdr, VIRTIO_GPU_CMD_SET_SCANOUT);
+	ss.scanout_id = s;
+	ss.resource_id = id;
+	ss.r.width = w;
+	ss.r.height = h;
+	ok = ok &&
+	     sim_expect("SET_SCANOUT", sim_ctrl(vm, &ss, sizeof(ss)), VIRTIO_GPU_RESP_OK_NODATA);
+	struct virtio_gpu_resource_flush fl;
+	memset(&fl, 0, sizeof(fl));
+	sim_hdr(&fl.hdr, VIRTIO_GPU_CMD_RESOURCE_FLUSH);
+	if (fenced) {
+		fl.hdr.flags = VIRTIO_GPU_FLAG_FENCE;
+		fl.hdr.fence_id = id;
+	}
+	fl.resource_id = id;
+	fl.r.width = w;
+	fl.r.height = h;
+	return ok && sim_expect("RESOURCE_FLUSH", sim_ctrl(vm, &fl, sizeof(fl)),
+				VIRTIO_GPU_RESP_OK_NODATA);
+}
+
 static int
 scenario_2d(struct sim_run *run)
 {
-	struct sim_vm *vm = connect_vm(run);
+	struct sim_vm *vm = sim_connect(run, NULL);
 	if (!vm) {
 		return SIM_FAIL;
 	}
 	bool ok = true;
-	struct virtio_gpu_ctrl_hdr q;
 	struct virtio_gpu_resp_display_info di;
-	hdr(&q, VIRTIO_GPU_CMD_GET_DISPLAY_INFO);
-	memset(&di, 0, sizeof(di));
-	if (sim_cmd(vm, SIM_CTRLQ, &q, sizeof(q), &di, sizeof(di)) != (int)sizeof(di) ||
-	    !expect("GET_DISPLAY_INFO", di.hdr.type, VIRTIO_GPU_RESP_OK_DISPLAY_INFO)) {
+	if (!display_info(vm, &di)) {
 		sim_vm_destroy(vm);
 		return SIM_FAIL;
 	}
@@ -222,37 +266,122 @@ scenario_2d(struct sim_run *run)
 			ok = false;
 			break;
 		}
-		struct pattern_ctx pc = {run->vm_index, s, w, h};
-		uint32_t id = RES_BASE + s;
-		ok = make_resource(vm, id, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, w, h, pattern_fill,
-				   &pc);
-		struct virtio_gpu_set_scanout ss;
-		memset(&ss, 0, sizeof(ss));
-		hdr(&ss.hdr, VIRTIO_GPU_CMD_SET_SCANOUT);
-		ss.scanout_id = s;
-		ss.resource_id = id;
-		ss.r.width = w;
-		ss.r.height = h;
-		ok = ok &&
-		     expect("SET_SCANOUT", ctrl(vm, &ss, sizeof(ss)), VIRTIO_GPU_RESP_OK_NODATA);
-		struct virtio_gpu_resource_flush fl;
-		memset(&fl, 0, sizeof(fl));
-		hdr(&fl.hdr, VIRTIO_GPU_CMD_RESOURCE_FLUSH);
-		fl.resource_id = id;
-		fl.r.width = w;
-		fl.r.height = h;
-		ok = ok &&
-		     expect("RESOURCE_FLUSH", ctrl(vm, &fl, sizeof(fl)), VIRTIO_GPU_RESP_OK_NODATA);
+		ok = show_pattern(run, vm, s, w, h, RES_BASE + s, false);
 	}
 	sim_display_drain(vm, 200);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	for (unsigned s = 0; s < run->vm.scanouts && ok; s++) {
-		ok = check_fb(run, vm, s, di.pmodes[s].r.width, di.pmodes[s].r.height);
+		ok = sim_check_fb(run, vm, s, s, di.pmodes[s].r.width, di.pmodes[s].r.height,
+				  "scanout");
 	}
 	double ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
 	printf("vm %u: 2d: %u scanout(s) %ux%u %s (%.1f ms incl. 200 ms drain)\n", run->vm_index,
 	       run->vm.scanouts, di.pmodes[0].r.width, di.pmodes[0].r.height,
 	       ok ? "match" : "MISMATCH", ms);
+	sim_vm_destroy(vm);
+	return ok ? SIM_PASS : SIM_FAIL;
+}
+
+/* ------------------------------------------------------------ display */
+
+static double
+ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1e3 + (t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* The pattern scanout `s` should show, as the PNG the display is compared to. */
+static void
+write_expected(struct sim_run *run, unsigned s, uint32_t w, uint32_t h)
+{
+	if (!run->out_dir) {
+		return;
+	}
+	uint32_t *px = malloc((size_t)w * h * 4);
+	if (!px) {
+		return;
+	}
+	for (uint32_t y = 0; y < h; y++) {
+		for (uint32_t x = 0; x < w; x++) {
+			px[(size_t)y * w + x] = sim_pattern(run->vm_index, s, x, y, w, h);
+		}
+	}
+	char path[512];
+	snprintf(path, sizeof(path), "%s/vm%u-scanout%u.png", run->out_dir, run->vm_index, s);
+	if (!vgp_png_write_bgra(path, (const uint8_t *)px, w, h, (size_t)w * 4, false)) {
+		fprintf(stderr, "pvgpu-sim: cannot write %s\n", path);
+	}
+	free(px);
+}
+
+/* True once stdin reached its end (the caller closed it): time to go. */
+static bool
+stdin_closed(int timeout_ms)
+{
+	struct pollfd p = {.fd = 0, .events = POLLIN};
+	if (poll(&p, 1, timeout_ms) <= 0) {
+		return false;
+	}
+	char c;
+	return read(0, &c, 1) <= 0;
+}
+
+/*
+ * For a display module behind the back end (pvgpu-vhost-user --display=...):
+ * shows the pattern on every scanout with fenced flushes (paced by the
+ * display), writes the expected images, then stays connected until stdin
+ * closes, acting on display-change events like a guest driver does (reads
+ * the config space, acknowledges, re-reads the modes, redraws at the new
+ * size) and printing one line per change.
+ */
+static int
+scenario_display(struct sim_run *run)
+{
+	struct sim_vm *vm = sim_connect(run, NULL);
+	if (!vm) {
+		return SIM_FAIL;
+	}
+	struct virtio_gpu_config cfg;
+	struct virtio_gpu_resp_display_info di;
+	bool ok = sim_vm_get_config(vm, &cfg) && sim_vm_clear_events(vm, cfg.events_read) &&
+		  display_info(vm, &di);
+	uint32_t gen = 0;
+	for (unsigned s = 0; s < run->vm.scanouts && ok; s++) {
+		uint32_t w = di.pmodes[s].r.width, h = di.pmodes[s].r.height;
+		struct timespec t0;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		ok = show_pattern(run, vm, s, w, h, RES_BASE + s, true);
+		write_expected(run, s, w, h);
+		printf("vm %u: display: scanout %u %ux%u shown (fenced flush %.1f ms)\n",
+		       run->vm_index, s, w, h, ms_since(&t0));
+	}
+	printf("vm %u: display: ready\n", run->vm_index);
+	fflush(stdout);
+	while (ok && sim_vm_alive(vm) && !stdin_closed(50)) {
+		sim_display_drain(vm, 0);
+		ok = sim_vm_get_config(vm, &cfg);
+		if (!ok || !(cfg.events_read & VIRTIO_GPU_EVENT_DISPLAY)) {
+			continue;
+		}
+		struct virtio_gpu_resp_display_info now;
+		ok = sim_vm_clear_events(vm, VIRTIO_GPU_EVENT_DISPLAY) && display_info(vm, &now);
+		for (unsigned s = 0; s < run->vm.scanouts && ok; s++) {
+			uint32_t w = now.pmodes[s].r.width, h = now.pmodes[s].r.height;
+			if (w == di.pmodes[s].r.width && h == di.pmodes[s].r.height) {
+				continue;
+			}
+			printf("vm %u: display-change: scanout %u %ux%u\n", run->vm_index, s, w, h);
+			gen++;
+			ok = show_pattern(run, vm, s, w, h, RES_BASE + s + 16 * gen, true);
+			write_expected(run, s, w, h);
+			printf("vm %u: display: scanout %u %ux%u shown\n", run->vm_index, s, w, h);
+		}
+		di = now;
+		fflush(stdout);
+	}
+	printf("vm %u: display: %s\n", run->vm_index, ok ? "done" : "FAILED");
 	sim_vm_destroy(vm);
 	return ok ? SIM_PASS : SIM_FAIL;
 }
@@ -270,22 +399,22 @@ cursor_fill(void *data, uint32_t x, uint32_t y)
 static int
 scenario_cursor(struct sim_run *run)
 {
-	struct sim_vm *vm = connect_vm(run);
+	struct sim_vm *vm = sim_connect(run, NULL);
 	if (!vm) {
 		return SIM_FAIL;
 	}
-	bool ok = make_resource(vm, CURSOR_RES, VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM, 64, 64,
-				cursor_fill, NULL);
+	bool ok = sim_make_resource(vm, CURSOR_RES, VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM, 64, 64,
+				    cursor_fill, NULL);
 	struct virtio_gpu_update_cursor c;
 	memset(&c, 0, sizeof(c));
-	hdr(&c.hdr, VIRTIO_GPU_CMD_UPDATE_CURSOR);
+	sim_hdr(&c.hdr, VIRTIO_GPU_CMD_UPDATE_CURSOR);
 	c.pos.x = 10;
 	c.pos.y = 20;
 	c.resource_id = CURSOR_RES;
 	c.hot_x = 3;
 	c.hot_y = 4;
 	ok = ok && sim_cmd(vm, SIM_CURSORQ, &c, sizeof(c), NULL, 0) >= 0;
-	hdr(&c.hdr, VIRTIO_GPU_CMD_MOVE_CURSOR);
+	sim_hdr(&c.hdr, VIRTIO_GPU_CMD_MOVE_CURSOR);
 	c.pos.x = 100;
 	c.pos.y = 50;
 	ok = ok && sim_cmd(vm, SIM_CURSORQ, &c, sizeof(c), NULL, 0) >= 0;
@@ -309,7 +438,7 @@ scenario_cursor(struct sim_run *run)
 		}
 	}
 	/* Hide: an UPDATE_CURSOR with resource 0. */
-	hdr(&c.hdr, VIRTIO_GPU_CMD_UPDATE_CURSOR);
+	sim_hdr(&c.hdr, VIRTIO_GPU_CMD_UPDATE_CURSOR);
 	c.resource_id = 0;
 	ok = ok && sim_cmd(vm, SIM_CURSORQ, &c, sizeof(c), NULL, 0) >= 0;
 	sim_display_drain(vm, 200);
@@ -329,13 +458,13 @@ scenario_cursor(struct sim_run *run)
 static int
 scenario_fences(struct sim_run *run)
 {
-	struct sim_vm *vm = connect_vm(run);
+	struct sim_vm *vm = sim_connect(run, NULL);
 	if (!vm) {
 		return SIM_FAIL;
 	}
 	struct pattern_ctx pc = {run->vm_index, 0, 64, 64};
-	bool ok = make_resource(vm, FENCE_RES, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 64, 64,
-				pattern_fill, &pc);
+	bool ok = sim_make_resource(vm, FENCE_RES, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 64, 64,
+				    pattern_fill, &pc);
 	struct {
 		uint64_t gpa;
 		struct virtio_gpu_ctrl_hdr *resp;
@@ -353,7 +482,7 @@ scenario_fences(struct sim_run *run)
 		}
 		memset(t, 0, sizeof(*t));
 		memset(sub[i].resp, 0, sizeof(*sub[i].resp));
-		hdr(&t->hdr, VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D);
+		sim_hdr(&t->hdr, VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D);
 		t->hdr.flags = VIRTIO_GPU_FLAG_FENCE;
 		t->hdr.fence_id = 1000 + i;
 		t->resource_id = FENCE_RES;
@@ -407,9 +536,9 @@ scenario_fences(struct sim_run *run)
 static bool
 hostile_device(struct sim_vm *vm, const char *what, const void *req, uint32_t len, uint32_t want)
 {
-	uint32_t got = ctrl(vm, req, len);
+	uint32_t got = sim_ctrl(vm, req, len);
 	bool ok = want ? got == want : got >= VIRTIO_GPU_RESP_ERR_UNSPEC;
-	printf("  %-36s -> %s%s\n", what, resp_name(got), ok ? "" : "  (UNEXPECTED)");
+	printf("  %-36s -> %s%s\n", what, sim_resp_name(got), ok ? "" : "  (UNEXPECTED)");
 	return ok;
 }
 
@@ -442,7 +571,7 @@ ring_attack(struct sim_vm *vm, enum ring_case rc)
 	if (!req || !resp || !table) {
 		return;
 	}
-	hdr(req, VIRTIO_GPU_CMD_GET_DISPLAY_INFO);
+	sim_hdr(req, VIRTIO_GPU_CMD_GET_DISPLAY_INFO);
 	struct vgp_vring_desc d[2] = {
 		{.addr = rg, .len = sizeof(*req), .flags = VGP_VRING_DESC_F_NEXT, .next = 1},
 		{.addr = sg, .len = 24, .flags = VGP_VRING_DESC_F_WRITE},
@@ -487,20 +616,20 @@ static int
 scenario_hostile(struct sim_run *run)
 {
 	bool ok = true;
-	struct sim_vm *vm = connect_vm(run);
+	struct sim_vm *vm = sim_connect(run, NULL);
 	if (!vm) {
 		return SIM_FAIL;
 	}
 	printf("vm %u: hostile: device-level (the ring must stay usable)\n", run->vm_index);
 	struct virtio_gpu_transfer_to_host_2d t;
 	memset(&t, 0, sizeof(t));
-	hdr(&t.hdr, VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D);
+	sim_hdr(&t.hdr, VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D);
 	t.resource_id = 9999;
 	ok &= hostile_device(vm, "transfer to unknown resource", &t, sizeof(t),
 			     VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID);
 	struct virtio_gpu_resource_create_2d c;
 	memset(&c, 0, sizeof(c));
-	hdr(&c.hdr, VIRTIO_GPU_CMD_RESOURCE_CREATE_2D);
+	sim_hdr(&c.hdr, VIRTIO_GPU_CMD_RESOURCE_CREATE_2D);
 	c.resource_id = 77;
 	c.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM;
 	c.width = 65536;
@@ -508,22 +637,22 @@ scenario_hostile(struct sim_run *run)
 	ok &= hostile_device(vm, "create 65536x65536", &c, sizeof(c), 0);
 	struct virtio_gpu_set_scanout ss;
 	memset(&ss, 0, sizeof(ss));
-	hdr(&ss.hdr, VIRTIO_GPU_CMD_SET_SCANOUT);
+	sim_hdr(&ss.hdr, VIRTIO_GPU_CMD_SET_SCANOUT);
 	ss.scanout_id = 99;
 	ok &= hostile_device(vm, "set scanout 99", &ss, sizeof(ss),
 			     VIRTIO_GPU_RESP_ERR_INVALID_SCANOUT_ID);
 	struct virtio_gpu_ctrl_hdr shorty;
-	hdr(&shorty, VIRTIO_GPU_CMD_RESOURCE_FLUSH);
+	sim_hdr(&shorty, VIRTIO_GPU_CMD_RESOURCE_FLUSH);
 	ok &= hostile_device(vm, "flush with no body", &shorty, 8, 0);
 	struct virtio_gpu_ctrl_hdr unknown;
-	hdr(&unknown, 0x0fff);
+	sim_hdr(&unknown, 0x0fff);
 	ok &= hostile_device(vm, "unknown command 0xfff", &unknown, sizeof(unknown), 0);
 	sim_vm_destroy(vm);
 
 	printf("vm %u: hostile: ring-level (the back end may drop the ring, must survive)\n",
 	       run->vm_index);
 	for (unsigned rc = 0; rc < RC_COUNT; rc++) {
-		vm = connect_vm(run);
+		vm = sim_connect(run, NULL);
 		if (!vm) {
 			printf("  %-36s -> back end GONE before the case\n", ring_case_names[rc]);
 			return SIM_FAIL;
@@ -534,10 +663,10 @@ scenario_hostile(struct sim_run *run)
 		const char *outcome = r < 0 ? "disconnected" : r == 0 ? "ring dropped" : "answered";
 		sim_vm_destroy(vm);
 		/* Whatever it did, the next VM on this back end must be served. */
-		vm = connect_vm(run);
+		vm = sim_connect(run, NULL);
 		struct virtio_gpu_ctrl_hdr q;
 		struct virtio_gpu_resp_display_info di;
-		hdr(&q, VIRTIO_GPU_CMD_GET_DISPLAY_INFO);
+		sim_hdr(&q, VIRTIO_GPU_CMD_GET_DISPLAY_INFO);
 		bool alive = vm && sim_cmd(vm, SIM_CTRLQ, &q, sizeof(q), &di, sizeof(di)) ==
 					   (int)sizeof(di);
 		printf("  %-36s -> %s; back end %s\n", ring_case_names[rc], outcome,
@@ -549,23 +678,13 @@ scenario_hostile(struct sim_run *run)
 	return ok ? SIM_PASS : SIM_FAIL;
 }
 
-/* ------------------------------------------------------------ hooks */
-
-static int
-scenario_pending(struct sim_run *run)
-{
-	/* 3d (SUBMIT_3D through the guest driver's encoder) and blob scanouts
-	 * need the device model; the lead adds them once it is in main. */
-	printf("vm %u: skipped: needs the virtio-gpu device model\n", run->vm_index);
-	return SIM_SKIP;
-}
-
 static const struct {
 	const char *name;
 	int (*run)(struct sim_run *run);
 } scenarios[] = {
-	{"2d", scenario_2d},           {"cursor", scenario_cursor}, {"fences", scenario_fences},
-	{"hostile", scenario_hostile}, {"3d", scenario_pending},    {"blob", scenario_pending},
+	{"2d", scenario_2d},           {"cursor", scenario_cursor},   {"fences", scenario_fences},
+	{"hostile", scenario_hostile}, {"3d", sim_scenario_3d},       {"blob", sim_scenario_blob},
+	{"edid", sim_scenario_edid},   {"rings", sim_scenario_rings}, {"display", scenario_display},
 };
 
 int
@@ -583,5 +702,5 @@ sim_scenario_run(const char *name, struct sim_run *run)
 const char *
 sim_scenario_names(void)
 {
-	return "2d cursor fences hostile 3d blob";
+	return "2d cursor fences hostile 3d blob edid rings display";
 }

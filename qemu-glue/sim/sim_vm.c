@@ -5,6 +5,7 @@
 #include <linux/virtio_gpu.h>
 #include <poll.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -432,6 +433,7 @@ sim_vm_create(int fd, const struct sim_vm_options *o, const char **why)
 	uint64_t want = (1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_RING_F_INDIRECT_DESC) |
 			(1ull << VIRTIO_RING_F_EVENT_IDX) |
 			(1ull << VHOST_USER_F_PROTOCOL_FEATURES) | (1ull << VIRTIO_GPU_F_EDID);
+	want |= o->gpu_features;
 	vm->features = offer & want;
 	uint64_t fset = vm->features | (o->ring_reset_bit ? 1ull << VIRTIO_F_RING_RESET : 0);
 	if (!request(vm, VHOST_USER_SET_FEATURES, &fset, 8, NULL, 0)) {
@@ -694,4 +696,31 @@ sim_cmd(struct sim_vm *vm, unsigned q, const void *req, uint32_t req_len, void *
 	}
 	sim_alloc_release(vm, mark);
 	return ret;
+}
+
+bool
+sim_vm_get_config(struct sim_vm *vm, struct virtio_gpu_config *cfg)
+{
+	struct {
+		struct vhost_user_config_hdr h;
+		struct virtio_gpu_config c;
+	} __attribute__((packed)) req = {.h = {.offset = 0, .size = sizeof(req.c)}}, got;
+	if (!query(vm, VHOST_USER_GET_CONFIG, &req, sizeof(req), &got, sizeof(got))) {
+		return false;
+	}
+	*cfg = got.c;
+	return true;
+}
+
+bool
+sim_vm_clear_events(struct sim_vm *vm, uint32_t events)
+{
+	struct {
+		struct vhost_user_config_hdr h;
+		uint32_t events_clear;
+	} __attribute__((packed)) req = {
+		.h = {.offset = offsetof(struct virtio_gpu_config, events_clear), .size = 4},
+		.events_clear = events,
+	};
+	return request(vm, VHOST_USER_SET_CONFIG, &req, sizeof(req), NULL, 0);
 }

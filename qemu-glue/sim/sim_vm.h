@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/virtio_gpu.h>
+
 #include "sim_display.h"
 #include "vgp_vhost_user.h"
 
@@ -32,6 +34,8 @@ struct sim_vm_options {
 	bool mem_table;                /* SET_MEM_TABLE even when ADD_MEM_REG is offered */
 	bool ring_reset_bit;           /* ack bit 40 unasked, as QEMU 10 does */
 	int timeout_ms;                /* how long to wait for any answer */
+	uint64_t gpu_features;         /* VIRTIO_GPU_F_* bits to accept when offered (QEMU 10
+					* masks blob and context_init; we may ask for them) */
 };
 
 /** A descriptor as the guest writes it (raw: for hostile rings). */
@@ -82,6 +86,11 @@ int sim_cmd(struct sim_vm *vm, unsigned q, const void *req, uint32_t req_len, vo
 void sim_display_drain(struct sim_vm *vm, int quiet_ms);
 const struct sim_fb *sim_display_fb(const struct sim_vm *vm, uint32_t scanout);
 const struct sim_cursor *sim_display_cursor(const struct sim_vm *vm, uint32_t scanout);
+/** The device config space (GET_CONFIG), as a guest reads it after a config
+ *  interrupt; false when the back end does not answer. */
+bool sim_vm_get_config(struct sim_vm *vm, struct virtio_gpu_config *cfg);
+/** Acknowledges config events (writes events_clear, SET_CONFIG). */
+bool sim_vm_clear_events(struct sim_vm *vm, uint32_t events);
 /** True while the back end's vhost-user socket is open. */
 bool sim_vm_alive(struct sim_vm *vm);
 

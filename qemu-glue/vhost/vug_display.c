@@ -333,8 +333,8 @@ vug_display_fd(const struct vug_display *dpy)
 bool
 vug_display_setting_up(const struct vug_display *dpy)
 {
-	return dpy->fd >= 0 &&
-	       (dpy->state == WAIT_PROTOCOL_FEATURES || dpy->state == WAIT_DISPLAY_INFO);
+	return dpy->fd >= 0 && (dpy->state == WAIT_PROTOCOL_FEATURES ||
+				dpy->state == WAIT_DISPLAY_INFO || dpy->state == WAIT_EDID);
 }
 
 struct vug_scanout_sink *

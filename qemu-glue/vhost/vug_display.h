@@ -46,9 +46,10 @@ int vug_display_fd(const struct vug_display *dpy);
  *  (the session goes on without a window). */
 bool vug_display_handle_input(struct vug_display *dpy);
 
-/** True while QEMU's display info is still awaited: the session holds the
- *  control queue meanwhile, so the guest's first GET_DISPLAY_INFO already
- *  sees QEMU's mode (the reference back end waits the same way). */
+/** True while QEMU's display info (or EDID) is still awaited: the session
+ *  holds the control queue meanwhile, so the guest's first GET_DISPLAY_INFO
+ *  already sees QEMU's mode and its GET_EDID QEMU's EDID (the reference back
+ *  end waits the same way for the display info). */
 bool vug_display_setting_up(const struct vug_display *dpy);
 
 struct vug_scanout_sink *vug_display_sink(struct vug_display *dpy);

@@ -2,7 +2,10 @@
 #include "vug_session.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <linux/virtio_gpu.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -39,11 +42,18 @@ enum watch_kind {
 	WATCH_SOCKET,
 	WATCH_KICK,
 	WATCH_DISPLAY,
+	WATCH_EXT,
 };
+
+/* EDIDs are 128-byte blocks; 4 cover a base block and its extensions (a
+ * display announcing more is shown with a generated EDID instead). */
+#define MAX_EDID 512
 
 struct mode {
 	bool enabled;
 	uint32_t width, height;
+	uint8_t edid[MAX_EDID]; /* the monitor's, when the display gave one */
+	size_t edid_len;
 };
 
 struct vug_session {
@@ -51,13 +61,16 @@ struct vug_session {
 	struct vug_session_options opts;
 	struct vug_gpu *gpu;
 	struct vug_display *dpy;
+	struct vug_scanout_sink *ext_sink; /* replaces dpy's sink when set */
+	int ext_fd;
 	struct vug_mem mem;
 	struct vug_vring rings[NUM_QUEUES];
 	uint64_t features, protocol_features;
 	bool owner;
 	int backend_req_fd;
 	struct mode modes[VIRTIO_GPU_MAX_SCANOUTS];
-	struct vug_watch w_socket, w_display, w_kick[NUM_QUEUES];
+	bool edid_applied; /* QEMU's EDID went to the device */
+	struct vug_watch w_socket, w_display, w_ext, w_kick[NUM_QUEUES];
 	struct vug_session_stats stats;
 	struct vr_ratelimit rl;
 };
@@ -174,6 +187,9 @@ static void
 handle_display_info(void *opaque, const struct virtio_gpu_resp_display_info *info)
 {
 	struct vug_session *s = opaque;
+	if (s->ext_sink) {
+		return; /* the external display decides the modes */
+	}
 	for (uint32_t i = 0; i < s->opts.num_scanouts && i < VIRTIO_GPU_MAX_SCANOUTS; i++) {
 		const struct virtio_gpu_display_one *p = &info->pmodes[i];
 		struct mode m = {
@@ -187,6 +203,39 @@ handle_display_info(void *opaque, const struct virtio_gpu_resp_display_info *inf
 		}
 		s->modes[i] = m;
 		vug_gpu_set_mode(s->gpu, i, m.enabled, m.width, m.height);
+	}
+}
+
+/* The external display wants a mode: before the device exists it only
+ * becomes the scanout's starting mode. */
+/* The monitor's EDID goes to the device before the mode, so the guest reading
+ * it after the display-change event sees the real monitor. */
+static void
+apply_mode(struct vug_session *s, uint32_t scanout)
+{
+	const struct mode *m = &s->modes[scanout];
+	if (m->edid_len && !vug_gpu_set_edid(s->gpu, scanout, m->edid, m->edid_len)) {
+		vr_warn(VR_CAT_VHOST, "scanout %u: the display's EDID was refused", scanout);
+	}
+	vug_gpu_set_mode(s->gpu, scanout, true, m->width, m->height);
+}
+
+static void
+handle_ext_mode(void *ctx, uint32_t scanout, uint32_t width, uint32_t height, const uint8_t *edid,
+		size_t edid_len)
+{
+	struct vug_session *s = ctx;
+	if (scanout >= s->opts.num_scanouts || scanout >= VIRTIO_GPU_MAX_SCANOUTS) {
+		return;
+	}
+	struct mode *m = &s->modes[scanout];
+	*m = (struct mode){.enabled = true, .width = width, .height = height};
+	if (edid && edid_len <= MAX_EDID) {
+		memcpy(m->edid, edid, edid_len);
+		m->edid_len = edid_len;
+	}
+	if (s->gpu) {
+		apply_mode(s, scanout);
 	}
 }
 
@@ -537,6 +586,7 @@ vug_session_create(int fd, int epfd, const struct vug_session_options *opts, con
 	s->epfd = epfd;
 	s->opts = *opts;
 	s->backend_req_fd = -1;
+	s->ext_fd = -1;
 	s->rl = (struct vr_ratelimit)VR_RATELIMIT_INIT;
 	vug_mem_init(&s->mem);
 	bool rings_ok = true;
@@ -546,6 +596,7 @@ vug_session_create(int fd, int epfd, const struct vug_session_options *opts, con
 	}
 	s->w_socket.kind = WATCH_SOCKET;
 	s->w_display.kind = WATCH_DISPLAY;
+	s->w_ext.kind = WATCH_EXT;
 
 	struct vug_display_hooks dh = {.display_info = handle_display_info, .opaque = s};
 	s->dpy = vug_display_create(opts->num_scanouts, &dh);
@@ -557,14 +608,23 @@ vug_session_create(int fd, int epfd, const struct vug_session_options *opts, con
 	for (unsigned i = 0; i < VIRTIO_GPU_MAX_SCANOUTS; i++) {
 		s->modes[i] = (struct mode){.enabled = true, .width = w, .height = h};
 	}
+	const struct vug_ext_display *ext = opts->ext_display;
+	if (ext) {
+		s->ext_sink = ext->open(ext->opaque, opts->num_scanouts, handle_ext_mode, s);
+		if (!s->ext_sink) {
+			vr_warn(VR_CAT_VHOST, "external display unavailable; using QEMU's window");
+		}
+	}
 	struct vug_gpu_config cfg = {
 		.num_scanouts = opts->num_scanouts,
 		.virgl = opts->virgl,
 		.edid = opts->edid,
+		.blob = opts->blob,
+		.context_init = opts->context_init,
 		.backend = opts->backend,
 		.mem = &vug_mem_guest_impl,
 		.mem_opaque = &s->mem,
-		.sink = vug_display_sink(s->dpy),
+		.sink = s->ext_sink ? s->ext_sink : vug_display_sink(s->dpy),
 		.width = opts->width,
 		.height = opts->height,
 	};
@@ -577,6 +637,14 @@ vug_session_create(int fd, int epfd, const struct vug_session_options *opts, con
 	if (!s->gpu) {
 		goto err;
 	}
+	for (uint32_t i = 0; s->ext_sink && i < opts->num_scanouts; i++) {
+		if (s->modes[i].width != w || s->modes[i].height != h || s->modes[i].edid_len) {
+			apply_mode(s, i);
+		}
+	}
+	if (s->ext_sink && ext->fd && (s->ext_fd = ext->fd(s->ext_sink)) >= 0) {
+		watch_fd(s, s->ext_fd, &s->w_ext);
+	}
 	watch_fd(s, fd, &s->w_socket);
 	return s;
 
@@ -585,14 +653,44 @@ err:
 	return NULL;
 }
 
+/* One JSON line per session, appended with a single write (--stats-file). */
+static void
+write_stats(const struct vug_session *s)
+{
+	struct vug_gpu_stats g;
+	vug_gpu_get_stats(s->gpu, &g);
+	char line[512];
+	int n = snprintf(line, sizeof(line),
+			 "{\"commands\": %" PRIu64 ", \"errors\": %" PRIu64
+			 ", \"fences_completed\": %" PRIu64 ", \"bytes_copied\": %" PRIu64
+			 ", \"flushes\": %" PRIu64 ", \"chains\": %" PRIu64
+			 ", \"notifications\": %" PRIu64 "}\n",
+			 g.commands, g.errors, g.fences_completed, g.bytes_copied, g.flushes,
+			 s->stats.chains, s->stats.notifications);
+	int fd = open(s->opts.stats_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0 || n <= 0 || write(fd, line, (size_t)n) != n) {
+		vr_warn(VR_CAT_VHOST, "cannot write stats to %s", s->opts.stats_file);
+	}
+	if (fd >= 0) {
+		close(fd);
+	}
+}
+
 void
 vug_session_destroy(struct vug_session *s)
 {
 	if (!s) {
 		return;
 	}
+	if (s->gpu && s->opts.stats_file) {
+		write_stats(s);
+	}
 	/* The device first: it may hold ring elements and guest pointers. */
 	vug_gpu_destroy(s->gpu);
+	if (s->ext_sink) {
+		unwatch_fd(s, s->ext_fd);
+		s->ext_sink->impl->destroy(s->ext_sink);
+	}
 	for (unsigned q = 0; q < NUM_QUEUES; q++) {
 		unwatch_fd(s, s->rings[q].kick_fd);
 		vug_vring_finish(&s->rings[q]);
@@ -606,6 +704,21 @@ vug_session_destroy(struct vug_session *s)
 	unwatch_fd(s, s->fd);
 	close(s->fd);
 	free(s);
+}
+
+/* QEMU's EDID (scanout 0) answers the guest's GET_EDID from then on. */
+static void
+apply_edid(struct vug_session *s)
+{
+	uint32_t size = 0;
+	const uint8_t *edid = vug_display_edid(s->dpy, &size);
+	if (s->edid_applied || !edid) {
+		return;
+	}
+	s->edid_applied = true;
+	if (!vug_gpu_set_edid(s->gpu, 0, edid, size)) {
+		vr_warn(VR_CAT_VHOST, "QEMU's EDID (%u bytes) is invalid; keeping ours", size);
+	}
 }
 
 bool
@@ -625,10 +738,14 @@ vug_session_dispatch(struct vug_session *s, struct vug_watch *w, uint32_t events
 		process_queue(s, w->index);
 		return true;
 	}
+	case WATCH_EXT:
+		s->opts.ext_display->dispatch(s->ext_sink);
+		return true;
 	case WATCH_DISPLAY:
 		/* On failure the display closed its fd, which also leaves the epoll
 		 * set; the session goes on without a window. */
 		vug_display_handle_input(s->dpy);
+		apply_edid(s);
 		if (!vug_display_setting_up(s->dpy)) {
 			process_queue(s, CTRL_QUEUE);
 		}

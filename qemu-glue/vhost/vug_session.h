@@ -15,16 +15,45 @@
 #define VUG_SESSION_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct vr_backend;
+struct vug_scanout_sink;
 struct vug_session;
+
+/**
+ * A display that takes the scanouts instead of QEMU's display channel (the
+ * display module: pvgpu-display or an in-process router). It has precedence:
+ * with one, a channel QEMU hands over (GPU_SET_SOCKET) is still answered but
+ * gets no frames, and QEMU's display info does not change the modes.
+ */
+struct vug_ext_display {
+	/** A sink for a new device (one per connection). `set_mode` reports the
+	 *  mode the display wants for a scanout, and the EDID of the monitor showing
+	 *  it (NULL: derive one from the mode), also from inside open. NULL on
+	 *  failure: the session falls back to QEMU's channel. */
+	struct vug_scanout_sink *(*open)(void *opaque, uint32_t num_scanouts,
+					 void (*set_mode)(void *ctx, uint32_t scanout,
+							  uint32_t width, uint32_t height,
+							  const uint8_t *edid, size_t edid_len),
+					 void *ctx);
+	/** The fd to watch for the sink's events (-1: none), and its handler. */
+	int (*fd)(struct vug_scanout_sink *sink);
+	void (*dispatch)(struct vug_scanout_sink *sink);
+	void *opaque;
+};
 
 struct vug_session_options {
 	uint32_t num_scanouts; /* 1..16 */
 	bool virgl, edid;
+	bool blob, context_init;    /* QEMU masks both from the guest; the simulator uses them */
 	struct vr_backend *backend; /* 3D renderer, not owned; NULL for 2D only */
 	uint32_t width, height;     /* preferred mode; 0 = the device's default */
+	/* When set, the session appends one JSON line of device and ring counters
+	 * here when it ends (benchmarks and the simulator read bytes_copied). */
+	const char *stats_file;
+	const struct vug_ext_display *ext_display; /* NULL: QEMU's display channel */
 };
 
 /** What an epoll event's data.ptr points at (owned by the session). */

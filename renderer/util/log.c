@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 static const char *const cat_names[VR_CAT_COUNT] = {
-	[VR_CAT_CORE] = "core",   [VR_CAT_DECODE] = "decode", [VR_CAT_GL] = "gl",
-	[VR_CAT_VTEST] = "vtest", [VR_CAT_SHADER] = "shader", [VR_CAT_TEST] = "test",
-	[VR_CAT_VHOST] = "vhost",
+	[VR_CAT_CORE] = "core",   [VR_CAT_DECODE] = "decode",   [VR_CAT_GL] = "gl",
+	[VR_CAT_VTEST] = "vtest", [VR_CAT_SHADER] = "shader",   [VR_CAT_TEST] = "test",
+	[VR_CAT_VHOST] = "vhost", [VR_CAT_DISPLAY] = "display",
 };
 
 static const char *const level_names[] = {"error", "warn", "info", "debug"};

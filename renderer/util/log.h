@@ -27,6 +27,7 @@ enum vr_log_cat {
 	VR_CAT_SHADER,
 	VR_CAT_TEST,
 	VR_CAT_VHOST,
+	VR_CAT_DISPLAY,
 	VR_CAT_COUNT,
 };
 

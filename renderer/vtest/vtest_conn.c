@@ -67,6 +67,7 @@ struct vt_conn {
 
 	const char *cmd_name; /* command being handled, for error messages */
 	char error[256];
+	bool left_mid_command; /* the error is the client closing inside a command */
 };
 
 /* ------------------------------------------------------------ errors */
@@ -247,6 +248,9 @@ read_payload(struct vt_conn *conn, void *dst, size_t bytes)
 	if (r < 0) {
 		return fail(conn, "read failed: %s", strerror((int)-r));
 	}
+	/* End of stream inside a command: the client left (killed, or exited while
+	 * sending). Still an error for this connection, but not a violation. */
+	conn->left_mid_command = !conn->error[0];
 	return fail(conn, "truncated payload (%zd of %zu bytes)", r, bytes);
 }
 
@@ -749,7 +753,10 @@ vt_conn_serve(struct vt_conn *conn)
 		st = vt_conn_dispatch_one(conn);
 	} while (st == VT_CONN_OK);
 	flush_output(conn);
-	if (st == VT_CONN_ERROR) {
+	if (st == VT_CONN_ERROR && conn->left_mid_command) {
+		fprintf(stderr, "pvgpu-vtest: client %u (%s) left in the middle of a command: %s\n",
+			conn->cfg.client_id, vt_conn_name(conn), conn->error);
+	} else if (st == VT_CONN_ERROR) {
 		fprintf(stderr, "pvgpu-vtest: client %u (%s) dropped: %s\n", conn->cfg.client_id,
 			vt_conn_name(conn), conn->error);
 	} else {

@@ -17,6 +17,9 @@ Tests:
   malformed-concurrent  bad raw clients are dropped while glxgears keeps running
   gears-compare         glxgears and es2gears_x11 frames (clock frozen) match between servers
   glmark2-validate      every glmark2 --validate case that succeeds on virgl succeeds on pvgpu
+  glmark2-frames        the frame each glmark2 --validate case reads back matches
+                        virgl_test_server's (>= 99.5 % of pixels within +-2 per channel);
+                        frames of cases glmark2 does not validate are reported only
   scenes-5s             glxgears, es2gears_x11 and 16 glmark2 scenes for >= 5 s each on
                         pvgpu-vtest --debug: no client dropped, no GL error logged
 
@@ -35,6 +38,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import images
 
 SKIP = 77
 MESA_SOCKET = "/tmp/.virgl_test"
@@ -355,62 +360,6 @@ def test_malformed_concurrent(run, args):
 
 # ------------------------------------------------------------ frame comparison
 
-def read_png_rgb(path):
-    """Decodes the 8-bit RGB, non-interlaced PNGs pvgpu-x11shot writes."""
-    import struct
-    import zlib
-    with open(path, "rb") as f:
-        data = f.read()
-    if data[:8] != b"\x89PNG\r\n\x1a\n":
-        raise Fail(f"{path}: not a PNG")
-    pos, idat, width, height = 8, b"", 0, 0
-    while pos < len(data):
-        length, ctype = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        if ctype == b"IHDR":
-            width, height, depth, color = struct.unpack(">IIBB", body[:10])
-            if depth != 8 or color != 2 or body[12] != 0:
-                raise Fail(f"{path}: unsupported PNG layout")
-        elif ctype == b"IDAT":
-            idat += body
-        pos += 12 + length
-    raw, bpp, stride = zlib.decompress(idat), 3, width * 3
-    out, prev = bytearray(), bytearray(stride)
-    for y in range(height):
-        ftype = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for i in range(stride):
-            a = line[i - bpp] if i >= bpp else 0
-            b, c = prev[i], (prev[i - bpp] if i >= bpp else 0)
-            if ftype == 1:
-                line[i] = (line[i] + a) & 0xff
-            elif ftype == 2:
-                line[i] = (line[i] + b) & 0xff
-            elif ftype == 3:
-                line[i] = (line[i] + (a + b) // 2) & 0xff
-            elif ftype == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
-                line[i] = (line[i] + pred) & 0xff
-        out += line
-        prev = line
-    return width, height, bytes(out)
-
-
-def compare_images(a, b, tol=2):
-    """Fraction of pixels whose channels all differ by at most tol."""
-    (wa, ha, pa), (wb, hb, pb) = a, b
-    if (wa, ha) != (wb, hb):
-        raise Fail(f"image sizes differ: {wa}x{ha} vs {wb}x{hb}")
-    good = 0
-    for i in range(0, len(pa), 3):
-        if (abs(pa[i] - pb[i]) <= tol and abs(pa[i + 1] - pb[i + 1]) <= tol and
-                abs(pa[i + 2] - pb[i + 2]) <= tol):
-            good += 1
-    return good / (wa * ha)
-
-
 def capture_app(run, args, sock, argv, window, tag):
     """Runs a client with the clock frozen, screenshots its window, stops it."""
     env = client_env(run)
@@ -431,7 +380,7 @@ def capture_app(run, args, sock, argv, window, tag):
     if not shot():
         raise Fail(f"capture of {window!r} failed")
     run.stop(proc, signal.SIGINT)
-    return read_png_rgb(out)
+    return images.read_png(out)
 
 
 def test_gears_compare(run, args):
@@ -445,7 +394,7 @@ def test_gears_compare(run, args):
     for app, window in (("glxgears", "glxgears"), ("es2gears_x11", "es2gears")):
         imgs = {srv: capture_app(run, args, socks[srv], [app], window, f"{app}-{srv}")
                 for srv in ("virgl", "pvgpu")}
-        frac = compare_images(imgs["virgl"], imgs["pvgpu"])
+        frac = images.compare_images(imgs["virgl"], imgs["pvgpu"])
         print(f"{app}: {frac * 100:.3f} % of pixels within +-2 of virgl_test_server's")
         if frac < 0.995:
             failed.append(app)
@@ -497,6 +446,161 @@ def test_glmark2_validate(run, args):
         raise Fail("pvgpu dropped glmark2:\n" + run.log("pvgpu.log")[-3000:])
     if bad:
         raise Fail(f"{len(bad)} case(s) succeed on virgl_test_server but not on pvgpu")
+
+
+# ------------------------------------------------------------ glmark2 validation frames
+
+# glmark2 --validate draws one frame per case (without advancing the scene's
+# animation) and reads a few of its pixels. The frame-capture shim dumps the whole
+# frame at that read; the dump's stdout offset says which case it belongs to. Each
+# server runs twice: a case whose frames differ between two runs on
+# virgl_test_server has no stable reference and is skipped; both pvgpu runs must
+# match the reference. glmark2 ignores --size with --validate (always 800x600).
+# The shim also dumps the frame at each glFinish (how --validate ends a frame):
+# for cases glmark2 does not validate those are compared and printed, but do not
+# decide the test.
+FRAME_RUNS = (("virgl", "virgl"), ("virgl", "virgl-again"), ("pvgpu", "pvgpu"),
+              ("pvgpu", "pvgpu-again"))
+FRAME_MATCH = 0.995  # the acceptance rule: >= 99.5 % of pixels within +-2 per channel
+CASE_LINE_RE = re.compile(rb"^(\[[^\]\n]+\] [^\n]*?): [^\n]*?Validation: (\w+)", re.M)
+
+
+def glmark2_cases(out):
+    """[(case name, verdict, start, end)] in output order, byte offsets of the case
+    line; a repeated name gets a ' #N' suffix so every key is unique."""
+    cases, seen = [], {}
+    for m in CASE_LINE_RE.finditer(out):
+        name = m.group(1).decode(errors="replace")
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            name += f" #{seen[name]}"
+        cases.append((name, m.group(2).decode(), m.start(), out.find(b"\n", m.start())))
+    return cases
+
+
+def run_glmark2_frames(run, args, sock, tag):
+    """Runs glmark2 --validate with the frame-capture shim; returns
+    {case: (verdict, {"read": image, "finish": image})}: the first glReadPixels
+    frame and the last glFinish frame (the frame end in --validate mode) printed
+    within the case's line; a kind is missing when the case made no such call."""
+    frames_dir = run.path(f"frames-{tag}")
+    os.mkdir(frames_dir)
+    env = client_env(run)
+    env.update(LD_PRELOAD=args.frame_capture, PVGPU_FRAMES_DIR=frames_dir)
+    out_path = run.path(f"glmark2-{tag}.out")
+    # stdout must be a regular file: the shim records its offset in each dump.
+    with open(out_path, "wb") as out, open(run.path(f"glmark2-{tag}.err"), "wb") as err:
+        try:
+            res = subprocess.run(client_argv(sock, ["glmark2", "--validate"]),
+                                 stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env,
+                                 timeout=120, start_new_session=True)
+        except subprocess.TimeoutExpired:
+            raise Fail(f"glmark2 --validate on {tag} timed out")
+    with open(out_path, "rb") as f:
+        out = f.read()
+    cases = glmark2_cases(out)
+    if res.returncode != 0 or not cases:
+        raise Fail(f"glmark2 --validate on {tag} exited {res.returncode} with "
+                   f"{len(cases)} case lines:\n" + out.decode(errors="replace")[-3000:] +
+                   run.log(f"glmark2-{tag}.err")[-2000:])
+    result = {name: (verdict, {}) for name, verdict, _, _ in cases}
+    for dump in sorted(os.listdir(frames_dir)):  # NNNN-read.rgba, NNNN-finish.rgba
+        image, offset = images.read_frame_dump(os.path.join(frames_dir, dump))
+        kind = dump.split("-")[1].split(".")[0]
+        owner = [c for c in cases if c[2] <= offset <= c[3]]
+        if kind == "finish":
+            if len(owner) == 1:  # a glFinish in a scene's setup or teardown is not a frame
+                result[owner[0][0]][1][kind] = image
+            continue
+        if len(owner) != 1:
+            raise Fail(f"{tag}: {dump} (stdout offset {offset}) belongs to no case line")
+        result[owner[0][0]][1].setdefault(kind, image)
+    return result
+
+
+def case_slug(name):
+    return re.sub(r"[^A-Za-z0-9=.-]+", "_", name).strip("_")[:100]
+
+
+def test_glmark2_frames(run, args):
+    require_tools("glmark2")
+    require_draws(args)
+    if not args.frame_capture:
+        raise Skip("the frame-capture shim was not built")
+    start_xvfb(run)
+    socks = {"virgl": start_virgl(run), "pvgpu": start_pvgpu(run, args.vtest)}
+    runs = {tag: run_glmark2_frames(run, args, socks[srv], tag) for srv, tag in FRAME_RUNS}
+    image_dir = args.image_dir or run.dir
+    os.makedirs(image_dir, exist_ok=True)
+    for old in os.listdir(image_dir):
+        if old.endswith(".png"):
+            os.remove(os.path.join(image_dir, old))
+
+    def frame(tag, case, kind):
+        return runs[tag].get(case, (None, {}))[1].get(kind)
+
+    def match(case, tag_a, tag_b, kind="read"):
+        img_a, img_b = frame(tag_a, case, kind), frame(tag_b, case, kind)
+        if img_a is None or img_b is None:
+            return None
+        return images.compare_images(img_a, img_b)
+
+    def percent(frac):
+        return "no frame" if frac is None else f"{frac * 100:.3f} %"
+
+    failed, skipped, passed, info = [], [], 0, [0, 0]  # info: [matching, compared]
+    for case, (verdict, frames) in runs["virgl"].items():
+        ref = frames.get("read")
+        pv_verdict = runs["pvgpu"].get(case, ("missing", None))[0]
+        head = f"{case}: virgl {verdict}, pvgpu {pv_verdict}"
+        if verdict != "Success":
+            # Not validated: the presented frames are compared for information only.
+            stable = match(case, "virgl", "virgl-again", "finish")
+            if stable is None or stable < FRAME_MATCH:
+                print(f"--   {head}: not validated; frame not deterministic on "
+                      f"virgl_test_server ({percent(stable)})")
+                continue
+            fracs = [match(case, "virgl", tag, "finish") for tag in ("pvgpu", "pvgpu-again")]
+            shown = ", ".join(percent(f) for f in fracs)
+            info[0] += all(f is not None and f >= FRAME_MATCH for f in fracs)
+            info[1] += 1
+            print(f"--   {head}: not validated; frame {shown} (information only)")
+            continue
+        if ref is None:
+            raise Fail(f"{case} succeeded on virgl_test_server but no frame was captured")
+        stable = match(case, "virgl", "virgl-again")
+        if stable is None or stable < FRAME_MATCH:
+            print(f"SKIP {head}: not deterministic on virgl_test_server (second run "
+                  f"{percent(stable)})")
+            skipped.append(case)
+            continue
+        fracs = [match(case, "virgl", tag) for tag in ("pvgpu", "pvgpu-again")]
+        shown = ", ".join(percent(f) for f in fracs)
+        if all(f is not None and f >= FRAME_MATCH for f in fracs):
+            print(f"ok   {head}: {shown} of pixels within +-2 (two pvgpu runs)")
+            passed += 1
+            continue
+        print(f"BAD  {head}: {shown} of pixels within +-2 (two pvgpu runs)")
+        failed.append(case)
+        slug = case_slug(case)
+        images.write_png(os.path.join(image_dir, f"{slug}-virgl.png"), ref)
+        for tag in ("pvgpu", "pvgpu-again"):
+            img = frame(tag, case, "read")
+            if img is not None:
+                images.write_png(os.path.join(image_dir, f"{slug}-{tag}.png"), img)
+    print(f"frames: {passed} match, {len(failed)} differ, {len(skipped)} skipped (not "
+          f"deterministic) of {len(runs['virgl'])} cases; not validated by glmark2: "
+          f"{info[0]} of {info[1]} deterministic frames match (information only)")
+    # Guards against a capture that always returns the same (say, black) frame.
+    distinct = {f["read"][3] for _, f in runs["virgl"].values() if "read" in f}
+    print(f"distinct reference frames: {len(distinct)}")
+    if passed > 1 and len(distinct) < 2:
+        raise Fail("every captured frame is identical: the capture is broken")
+    if server_problems(run.log("pvgpu.log")):
+        raise Fail("pvgpu lost glmark2:\n" + "\n".join(server_problems(run.log("pvgpu.log"))))
+    if failed:
+        raise Fail(f"{len(failed)} validated case(s) differ from virgl_test_server's frame "
+                   f"(PNGs in {image_dir}): " + "; ".join(failed))
 
 
 # ------------------------------------------------------------ scenes for >= 5 s
@@ -623,6 +727,7 @@ TESTS = {
     "malformed-concurrent": test_malformed_concurrent,
     "gears-compare": test_gears_compare,
     "glmark2-validate": test_glmark2_validate,
+    "glmark2-frames": test_glmark2_frames,
     "scenes-5s": test_scenes_5s,
 }
 
@@ -636,6 +741,9 @@ def main():
                                                           "bad_client.py"))
     ap.add_argument("--frozen-clock", help="LD_PRELOAD shim that stops the client's clock")
     ap.add_argument("--x11shot", help="pvgpu-x11shot binary")
+    ap.add_argument("--frame-capture", help="LD_PRELOAD shim that dumps glReadPixels frames")
+    ap.add_argument("--image-dir", help="where failing frames are written as PNG "
+                    "(default: the temporary directory)")
     ap.add_argument("--translator", action="store_true",
                     help="pvgpu-vtest has the TGSI translator (draws render)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
@@ -652,7 +760,7 @@ def main():
         failed = False
         print(f"SKIP {args.test}: {e}")
         return SKIP
-    except (Fail, subprocess.TimeoutExpired) as e:
+    except (Fail, images.ImageError, subprocess.TimeoutExpired) as e:
         print(f"FAIL {args.test}: {e}")
         return 1
     finally:

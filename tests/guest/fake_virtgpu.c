@@ -278,8 +278,12 @@ do_execbuf(struct fake_virtgpu *dev, struct drm_virtgpu_execbuffer *eb)
 	if (eb->size > sizeof(dev->last_cmd) || eb->num_bo_handles > 16) {
 		return -EINVAL;
 	}
-	memcpy(dev->last_cmd, (void *)(uintptr_t)eb->command, eb->size);
-	memcpy(dev->last_bos, (void *)(uintptr_t)eb->bo_handles, eb->num_bo_handles * 4);
+	if (eb->size) {
+		memcpy(dev->last_cmd, (void *)(uintptr_t)eb->command, eb->size);
+	}
+	if (eb->num_bo_handles) {
+		memcpy(dev->last_bos, (void *)(uintptr_t)eb->bo_handles, eb->num_bo_handles * 4);
+	}
 	for (uint32_t i = 0; i < eb->num_bo_handles; i++) {
 		if (!fake_virtgpu_res(dev, dev->last_bos[i])) {
 			return -ENOENT;

@@ -1,10 +1,8 @@
 /*
- * pvgpu tests — a guest-driver winsys that speaks virtio-gpu: every winsys
- * call becomes VIRTIO_GPU_CMD_* requests to a device model over the fake
- * guest (vug_test.h), as the Linux driver would send them. Resources get
- * their guest memory from the fake guest's RAM (one contiguous piece each),
- * submits carry a fence on ring 0 of the context and complete in
- * vug_gpu_poll().
+ * pvgpu tests — the simulator's virtio-gpu winsys (qemu-glue/sim/
+ * sim_gd_winsys.h) over the fake guest (vug_test.h) instead of virtqueues:
+ * requests go to vug_gpu_ctrl() directly, backings come from the fake
+ * guest's RAM, deferred submits complete in vug_gpu_poll().
  */
 #ifndef GD_VGPU_WINSYS_H
 #define GD_VGPU_WINSYS_H

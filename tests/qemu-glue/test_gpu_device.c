@@ -122,6 +122,15 @@ vug_gpu_set_config(struct vug_gpu *g, uint32_t offset, const void *buf, size_t l
 	}
 }
 
+bool
+vug_gpu_set_edid(struct vug_gpu *g, uint32_t scanout, const uint8_t *edid, size_t len)
+{
+	/* This device answers no GET_EDID: accept what the session hands over. */
+	(void)edid;
+	(void)len;
+	return scanout < g->cfg.num_scanouts;
+}
+
 void
 vug_gpu_set_mode(struct vug_gpu *g, uint32_t scanout, bool enabled, uint32_t width, uint32_t height)
 {

@@ -154,6 +154,81 @@ test_config(void)
 	tg_finish(&g);
 }
 
+/* Fixes the checksum of 128-byte block `b` of `e`. */
+static void
+edid_checksum(uint8_t *e, unsigned b)
+{
+	uint8_t sum = 0;
+	for (int i = 0; i < 127; i++) {
+		sum = (uint8_t)(sum + e[b * 128 + i]);
+	}
+	e[b * 128 + 127] = (uint8_t)(0x100 - sum);
+}
+
+/* vug_gpu_set_edid: an EDID from outside (QEMU's display channel) answers GET_EDID. */
+static void
+test_set_edid(void)
+{
+	struct tguest g;
+	struct vug_gpu_config cfg = {.num_scanouts = 2, .edid = true};
+	CHECK(tg_init(&g, 1u << 20, &cfg), "device");
+	static const uint8_t magic[8] = {0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0};
+	uint8_t e[384];
+	memset(e, 0, sizeof(e));
+	memcpy(e, magic, 8);
+	e[8] = 0x13;
+	e[126] = 1; /* one extension block */
+	edid_checksum(e, 0);
+	e[128] = 0x70; /* DisplayID extension tag */
+	e[200] = 0x11;
+	edid_checksum(e, 1);
+	/* The third block is beyond what the base block announces: dropped. */
+	memset(e + 256, 0xab, 128);
+	CHECK(vug_gpu_set_edid(g.gpu, 1, e, sizeof(e)), "two blocks + one extra accepted");
+	struct virtio_gpu_cmd_get_edid ge = {.hdr = tg_hdr(VIRTIO_GPU_CMD_GET_EDID), .scanout = 1};
+	struct virtio_gpu_resp_edid re;
+	CHECK_EQ_U(tg_send(&g, &ge, sizeof(ge), &re, sizeof(re), NULL), sizeof(re));
+	CHECK_EQ_U(re.hdr.type, VIRTIO_GPU_RESP_OK_EDID);
+	CHECK_EQ_U(re.size, 256);
+	CHECK(!memcmp(re.edid, e, 256), "the given EDID comes back");
+	CHECK_EQ_U(re.edid[256], 0);
+	/* Scanout 0 still gets the built one. */
+	ge.scanout = 0;
+	CHECK_EQ_U(tg_send(&g, &ge, sizeof(ge), &re, sizeof(re), NULL), sizeof(re));
+	CHECK(re.size == 128 && re.edid[8] != 0x13 && re.edid[19] == 4, "built EDID on 0");
+
+	/* Malformed: each refused without changing what scanout 1 answers. */
+	uint8_t bad[1152];
+	memcpy(bad, e, 256);
+	CHECK(!vug_gpu_set_edid(g.gpu, 2, e, 128), "scanout out of range");
+	CHECK(!vug_gpu_set_edid(g.gpu, 99, e, 128), "scanout far out of range");
+	CHECK(!vug_gpu_set_edid(g.gpu, 1, e, 127), "short");
+	CHECK(!vug_gpu_set_edid(g.gpu, 1, e, 200), "not whole blocks");
+	CHECK(!vug_gpu_set_edid(g.gpu, 1, e, 128), "extension announced but missing");
+	memset(bad + 256, 0, sizeof(bad) - 256);
+	CHECK(!vug_gpu_set_edid(g.gpu, 1, bad, sizeof(bad)), "over 1024 bytes");
+	bad[0] = 1;
+	CHECK(!vug_gpu_set_edid(g.gpu, 1, bad, 256), "bad header");
+	bad[0] = 0;
+	bad[20] ^= 1;
+	CHECK(!vug_gpu_set_edid(g.gpu, 1, bad, 256), "bad base checksum");
+	bad[20] ^= 1;
+	bad[130] ^= 1;
+	CHECK(!vug_gpu_set_edid(g.gpu, 1, bad, 256), "bad extension checksum");
+	bad[130] ^= 1;
+	bad[126] = 255;
+	edid_checksum(bad, 0);
+	CHECK(!vug_gpu_set_edid(g.gpu, 1, bad, 1024), "255 extensions announced");
+	ge.scanout = 1;
+	CHECK_EQ_U(tg_send(&g, &ge, sizeof(ge), &re, sizeof(re), NULL), sizeof(re));
+	CHECK(re.size == 256 && !memcmp(re.edid, e, 256), "still the accepted EDID");
+	/* NULL goes back to the built one. */
+	CHECK(vug_gpu_set_edid(g.gpu, 1, NULL, 0), "reset");
+	CHECK_EQ_U(tg_send(&g, &ge, sizeof(ge), &re, sizeof(re), NULL), sizeof(re));
+	CHECK(re.size == 128 && re.edid[8] != 0x13, "built EDID again");
+	tg_finish(&g);
+}
+
 static void
 test_2d_scanouts(void)
 {
@@ -863,6 +938,7 @@ int
 main(void)
 {
 	test_config();
+	test_set_edid();
 	test_2d_scanouts();
 	test_blob();
 	test_cursor();

@@ -13,6 +13,14 @@ vgp_png_write_bgra(const char *path, const uint8_t *px, uint32_t w, uint32_t h, 
 	if (!f) {
 		return false;
 	}
+	bool ok = vgp_png_write_bgra_file(f, px, w, h, stride, flip);
+	return fclose(f) == 0 && ok;
+}
+
+bool
+vgp_png_write_bgra_file(FILE *f, const uint8_t *px, uint32_t w, uint32_t h, size_t stride,
+			bool flip)
+{
 	png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
 	png_infop info = png ? png_create_info_struct(png) : NULL;
 	uint8_t *row = malloc((size_t)w * 3);
@@ -37,5 +45,5 @@ vgp_png_write_bgra(const char *path, const uint8_t *px, uint32_t w, uint32_t h, 
 	}
 	png_destroy_write_struct(png ? &png : NULL, info ? &info : NULL);
 	free(row);
-	return fclose(f) == 0 && ok;
+	return fflush(f) == 0 && ok;
 }

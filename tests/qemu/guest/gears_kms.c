@@ -113,11 +113,11 @@ main(int argc, char **argv)
 	uint32_t w = out.mode.hdisplay, h = out.mode.vdisplay;
 	struct gears_scene sc = {0};
 	const char *step = "scene";
-	r = gears_scene_init(screen, ctx, w, h, VIRGL_BIND_SCANOUT, &sc);
+	r = gears_scene_init_bind(screen, ctx, w, h, VIRGL_BIND_SCANOUT, &sc);
 	double t0 = kms_now();
 	for (uint32_t f = 0; r == 0 && f < frames; f++) {
 		step = "render";
-		gears_scene_draw(ctx, &sc, f, (float)h / (float)w);
+		gears_scene_draw(ctx, &sc, f);
 		r = gd_context_flush(ctx, false);
 	}
 	if (r == 0) {

@@ -1,0 +1,304 @@
+/* pvgpu qemu-glue — scanouts to the display module (see vug_dpy.h). */
+#include "vug_dpy.h"
+
+#include <errno.h>
+#include <linux/virtio_gpu.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "dpy_backend_open.h"
+#include "dpy_format.h"
+#include "dpy_link.h"
+#include "dpy_router.h"
+#include "dpy_server.h"
+#include "dpy_socket.h"
+#include "log.h"
+#include "vug_scanout.h"
+#include "vug_session.h"
+
+#define WELCOME_TIMEOUT_MS 3000
+
+struct vug_dpy {
+	struct vug_ext_display ext;
+	char name[64];
+	const char *connect_path;
+	/* In process: */
+	struct dpy_backend *backend;
+	struct dpy_router *router;
+	struct dpy_server *server;
+};
+
+struct dpy_sink {
+	struct vug_scanout_sink base; /* first */
+	struct vug_dpy *owner;
+	struct dpy_link *link;
+	int epfd; /* the link, and the in-process server */
+	void (*set_mode)(void *ctx, uint32_t scanout, uint32_t width, uint32_t height,
+			 const uint8_t *edid, size_t edid_len);
+	void *ctx;
+};
+
+static uint32_t
+drm_format(uint32_t virtio_format)
+{
+	switch (virtio_format) {
+	case VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM:
+		return DPY_FOURCC_ARGB8888;
+	case VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM:
+		return DPY_FOURCC_XRGB8888;
+	case VIRTIO_GPU_FORMAT_A8R8G8B8_UNORM:
+		return DPY_FOURCC_BGRA8888;
+	case VIRTIO_GPU_FORMAT_X8R8G8B8_UNORM:
+		return DPY_FOURCC_BGRX8888;
+	case VIRTIO_GPU_FORMAT_R8G8B8A8_UNORM:
+		return DPY_FOURCC_ABGR8888;
+	case VIRTIO_GPU_FORMAT_X8B8G8R8_UNORM:
+		return DPY_FOURCC_RGBX8888;
+	case VIRTIO_GPU_FORMAT_A8B8G8R8_UNORM:
+		return DPY_FOURCC_RGBA8888;
+	case VIRTIO_GPU_FORMAT_R8G8B8X8_UNORM:
+		return DPY_FOURCC_XBGR8888;
+	default:
+		return 0;
+	}
+}
+
+/* ------------------------------------------------------------ the sink */
+
+static struct dpy_sink *
+to_sink(struct vug_scanout_sink *s)
+{
+	return (struct dpy_sink *)s;
+}
+
+static void
+sink_set_scanout(struct vug_scanout_sink *base, uint32_t id, const struct vug_frame *f)
+{
+	struct dpy_sink *s = to_sink(base);
+	if (!f) {
+		dpy_link_set_frame(s->link, id, NULL);
+		return;
+	}
+	struct dpy_link_frame lf = {
+		.width = f->width,
+		.height = f->height,
+		.format = drm_format(f->format),
+		.stride = f->stride,
+		.offset = f->offset,
+		.iov = f->iov,
+		.iov_count = f->iov_count,
+	};
+	dpy_link_set_frame(s->link, id, &lf);
+}
+
+static void
+sink_flush(struct vug_scanout_sink *base, uint32_t id, const struct vug_rect *d)
+{
+	struct dpy_sink *s = to_sink(base);
+	/* Guest rects are unsigned 32-bit; anything past INT32_MAX is off screen. */
+	if (d->x > INT32_MAX || d->y > INT32_MAX) {
+		return;
+	}
+	struct dpy_rect r = {(int32_t)d->x, (int32_t)d->y, d->width, d->height};
+	dpy_link_flush(s->link, id, &r);
+}
+
+static void
+sink_cursor(struct vug_scanout_sink *base, uint32_t id, const uint32_t *argb64, uint32_t hot_x,
+	    uint32_t hot_y, int32_t x, int32_t y)
+{
+	dpy_link_cursor(to_sink(base)->link, id, argb64, hot_x, hot_y, x, y);
+}
+
+static bool
+sink_busy(struct vug_scanout_sink *base)
+{
+	return dpy_link_busy(to_sink(base)->link);
+}
+
+static void
+sink_destroy(struct vug_scanout_sink *base)
+{
+	struct dpy_sink *s = to_sink(base);
+	dpy_link_destroy(s->link);
+	if (s->owner->server) {
+		dpy_server_dispatch(s->owner->server); /* the VM leaves the router now */
+	}
+	close(s->epfd);
+	free(s);
+}
+
+static const struct vug_scanout_sink_impl sink_impl = {
+	.set_scanout = sink_set_scanout,
+	.flush = sink_flush,
+	.cursor = sink_cursor,
+	.destroy = sink_destroy,
+	.busy = sink_busy,
+};
+
+static void
+link_mode(void *opaque, uint32_t scanout, const struct dpy_mode *mode, const uint8_t *edid,
+	  size_t edid_len)
+{
+	struct dpy_sink *s = opaque;
+	/* A monitor's EDID (KMS) reaches the guest; without one the device derives
+	 * an EDID from the mode. */
+	s->set_mode(s->ctx, scanout, mode->width, mode->height, edid, edid_len);
+}
+
+static void
+pump_server(void *ctx)
+{
+	dpy_server_dispatch(ctx);
+}
+
+static void
+watch(int epfd, int fd)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
+	epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static struct vug_scanout_sink *
+ext_open(void *opaque, uint32_t num_scanouts,
+	 void (*set_mode)(void *ctx, uint32_t scanout, uint32_t width, uint32_t height,
+			  const uint8_t *edid, size_t edid_len),
+	 void *ctx)
+{
+	struct vug_dpy *d = opaque;
+	struct dpy_sink *s = calloc(1, sizeof(*s));
+	if (!s) {
+		return NULL;
+	}
+	s->base.impl = &sink_impl;
+	s->owner = d;
+	s->set_mode = set_mode;
+	s->ctx = ctx;
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	int fd = -1;
+	if (d->server) {
+		int sv[2];
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0) {
+			dpy_server_add_client(d->server, sv[1]);
+			fd = sv[0];
+		}
+	} else {
+		fd = dpy_socket_connect(d->connect_path);
+		if (fd < 0) {
+			vr_warn(VR_CAT_DISPLAY, "cannot connect to %s: %s", d->connect_path,
+				strerror(errno));
+		}
+	}
+	const char *why = "?";
+	struct dpy_link_hooks hooks = {.mode = link_mode, .opaque = s};
+	if (fd >= 0 && s->epfd >= 0) {
+		s->link = dpy_link_create(fd, d->name, num_scanouts, &hooks, WELCOME_TIMEOUT_MS,
+					  d->server ? pump_server : NULL, d->server, &why);
+		if (!s->link) {
+			vr_warn(VR_CAT_DISPLAY, "display: %s", why);
+		}
+	} else if (fd >= 0) {
+		close(fd);
+	}
+	if (!s->link) {
+		if (s->epfd >= 0) {
+			close(s->epfd);
+		}
+		free(s);
+		return NULL;
+	}
+	watch(s->epfd, dpy_link_fd(s->link));
+	if (d->server) {
+		watch(s->epfd, dpy_server_fd(d->server));
+	}
+	return &s->base;
+}
+
+static int
+ext_fd(struct vug_scanout_sink *base)
+{
+	return to_sink(base)->epfd;
+}
+
+static void
+ext_dispatch(struct vug_scanout_sink *base)
+{
+	struct dpy_sink *s = to_sink(base);
+	struct epoll_event evs[4];
+	int n = epoll_wait(s->epfd, evs, 4, 0);
+	for (int i = 0; i < n; i++) {
+		if (s->owner->server && evs[i].data.fd == dpy_server_fd(s->owner->server)) {
+			dpy_server_dispatch(s->owner->server);
+		} else if (!dpy_link_dispatch(s->link)) {
+			/* The display is gone: stop watching; frames go nowhere. */
+			epoll_ctl(s->epfd, EPOLL_CTL_DEL, dpy_link_fd(s->link), NULL);
+		}
+	}
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+struct vug_dpy *
+vug_dpy_create(const struct vug_dpy_options *o, const char **why)
+{
+	struct vug_dpy *d = calloc(1, sizeof(*d));
+	if (!d) {
+		*why = "out of memory";
+		return NULL;
+	}
+	d->ext = (struct vug_ext_display){
+		.open = ext_open, .fd = ext_fd, .dispatch = ext_dispatch, .opaque = d};
+	snprintf(d->name, sizeof(d->name), "%s", o->name);
+	if (!strncmp(o->spec, "connect:", 8) && o->spec[8]) {
+		d->connect_path = o->spec + 8;
+		return d;
+	}
+	struct dpy_mode mode = {o->width ? o->width : 1024, o->height ? o->height : 768, 60000};
+	char reason[256] = "?";
+	d->backend = dpy_backend_open(o->spec, 0, &mode, reason, sizeof(reason));
+	if (!d->backend) {
+		vr_err(VR_CAT_DISPLAY, "display '%s': %s", o->spec, reason);
+		*why = "cannot open the display backend";
+	}
+	d->router = d->backend ? dpy_router_create() : NULL;
+	d->server = d->router ? dpy_server_create(d->router) : NULL;
+	if (!d->server || !dpy_router_add_backend(d->router, d->backend) ||
+	    !dpy_server_add_backend(d->server, d->backend)) {
+		vug_dpy_destroy(d);
+		return NULL;
+	}
+	if (o->control_path) {
+		int lfd = dpy_socket_listen(o->control_path);
+		if (lfd < 0 || !dpy_server_listen(d->server, lfd)) {
+			*why = "cannot listen on the control socket";
+			vug_dpy_destroy(d);
+			return NULL;
+		}
+	}
+	return d;
+}
+
+void
+vug_dpy_destroy(struct vug_dpy *d)
+{
+	if (!d) {
+		return;
+	}
+	dpy_server_destroy(d->server);
+	dpy_router_destroy(d->router);
+	if (d->backend) {
+		d->backend->impl->destroy(d->backend);
+	}
+	free(d);
+}
+
+const struct vug_ext_display *
+vug_dpy_ext(struct vug_dpy *d)
+{
+	return &d->ext;
+}

@@ -1,0 +1,30 @@
+/*
+ * pvgpu qemu-glue — pvgpu-vhost-user's scanouts through the display module:
+ * a vug_ext_display whose sinks forward to pvgpu-display (connect:PATH) or
+ * to a router with its own outputs in this process (headless[:N], sdl), over
+ * the same protocol either way (display/PROTOCOL.md).
+ *
+ * Threads: the back end's thread.
+ */
+#ifndef VUG_DPY_H
+#define VUG_DPY_H
+
+#include <stdint.h>
+
+struct vug_dpy;
+struct vug_ext_display;
+
+struct vug_dpy_options {
+	const char *spec;         /* "connect:PATH", or a backend: "headless[:N]", "sdl" */
+	const char *control_path; /* in-process: also serve pvgpu-ctl here (NULL: no) */
+	const char *name;         /* the VM's name on the display */
+	uint32_t width, height;   /* in-process: the outputs' mode */
+};
+
+/** NULL (and *why) when the spec is bad or the in-process display fails. */
+struct vug_dpy *vug_dpy_create(const struct vug_dpy_options *o, const char **why);
+/** Accepts NULL. Call after the last session ended. */
+void vug_dpy_destroy(struct vug_dpy *d);
+const struct vug_ext_display *vug_dpy_ext(struct vug_dpy *d);
+
+#endif /* VUG_DPY_H */
