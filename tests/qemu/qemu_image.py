@@ -1,14 +1,19 @@
 """Images for the qemu suite: (width, height, RGB bytes) triples, QEMU's PPM
-screendumps, pvgpu-gears' PNGs (decoded by the apps suite's reader) and comparisons."""
-import importlib.util
+screendumps, PNGs (pvgpu-gears', display captures; decoded by the apps suite's
+reader) and comparisons."""
 import os
+import sys
 
-_spec = importlib.util.spec_from_file_location(
-    "run_app_test", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "apps",
-                                 "run-app-test.py"))
-_apps = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_apps)
-read_png_rgb = _apps.read_png_rgb
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "apps"))
+import images  # noqa: E402  (the apps suite's PNG reader)
+
+
+def read_png_rgb(path):
+    """An 8-bit RGB or RGBA PNG as (width, height, RGB bytes)."""
+    w, h, channels, px = images.read_png(path)
+    if channels == 4:
+        px = bytes(b for i, b in enumerate(px) if i % 4 != 3)
+    return w, h, px
 
 
 def read_ppm(path):
