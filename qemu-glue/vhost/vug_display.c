@@ -1,6 +1,7 @@
 /* pvgpu qemu-glue — vhost-user-gpu display channel (docs/interop/vhost-user-gpu.rst). */
 #include "vug_display.h"
 
+#include <errno.h>
 #include <linux/virtio_gpu.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,9 +63,15 @@ send_msg(struct vug_display *dpy, uint32_t request, const void *payload, uint32_
 	if (dpy->fd < 0) {
 		return false;
 	}
+	errno = 0;
 	if (!vug_msg_send(dpy->fd, request, 0, payload, size, NULL, 0)) {
-		vr_log_rl(&dpy->rl, VR_CAT_VHOST, VR_LOG_WARN,
-			  "display channel write failed; going on without a window");
+		if (errno == EPIPE || errno == ECONNRESET) {
+			/* QEMU closed it (a VM shutting down) before we saw the hang-up. */
+			vr_info(VR_CAT_VHOST, "display channel: front end closed it");
+		} else {
+			vr_log_rl(&dpy->rl, VR_CAT_VHOST, VR_LOG_WARN,
+				  "display channel write failed; going on without a window");
+		}
 		detach(dpy);
 		return false;
 	}

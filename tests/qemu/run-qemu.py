@@ -105,13 +105,15 @@ def initramfs(args, kind):
 class Peer:
     """The vhost-user-gpu back end QEMU connects to (one process for several boots)."""
 
-    def __init__(self, args, workdir, max_outputs, virgl):
-        self.kind, self.virgl = args.peer, virgl
+    def __init__(self, args, workdir, max_outputs, virgl, display=None):
+        self.kind, self.virgl, self.display = args.peer, virgl, display
         self.sock = os.path.join(workdir, "gpu.sock")
         self.log_path = os.path.join(workdir, f"peer-{args.peer}.log")
         if args.peer == "pvgpu":
             argv = [args.vhost_user, f"--socket-path={self.sock}",
                     f"--max-outputs={max_outputs}"] + ([] if virgl else ["--no-virgl"])
+            if display:
+                argv += [f"--display=connect:{display.ctl}", "--display-name=qemu-vm"]
             env = None
         else:
             # With virgl the reference needs a render node; the preload library runs it
@@ -136,6 +138,49 @@ class Peer:
 
     def alive(self):
         return self.proc.poll() is None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+
+
+class HeadlessDisplay:
+    """pvgpu's display module with headless outputs (pvgpu-display); frames are read with
+    `pvgpu-ctl capture` instead of QEMU's screendump."""
+
+    def __init__(self, args, workdir, outputs):
+        self.args, self.workdir = args, workdir
+        self.ctl = os.path.join(workdir, "display.sock")
+        self.log_path = os.path.join(workdir, "pvgpu-display.log")
+        log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            [args.display_daemon, f"--backend=headless:{outputs}", f"--control={self.ctl}",
+             f"--mode={XRES}x{YRES}"], stdin=subprocess.DEVNULL, stdout=log,
+            stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        for _ in range(100):
+            if os.path.exists(self.ctl) or self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        if not os.path.exists(self.ctl):
+            raise Fail(f"pvgpu-display did not start:\n{self.log()}")
+
+    def capture(self, head, path):
+        r = subprocess.run([self.args.ctl, f"--control={self.ctl}", "capture",
+                            f"HEADLESS-{head + 1}", path], capture_output=True, text=True,
+                           timeout=30)
+        if r.returncode != 0:
+            raise Fail(f"pvgpu-ctl capture HEADLESS-{head + 1}: {r.stdout}{r.stderr}")
+        return qemu_image.read_png_rgb(path)
+
+    def log(self):
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
 
     def stop(self):
         if self.proc.poll() is None:
@@ -331,7 +376,7 @@ def check_frame(name, shoot, want, min_match, workdir, settle=3.0):
             break
         time.sleep(0.2)
     print(f"{name}: {frac * 100:.3f} % of {gw}x{gh} pixels match (need {min_match * 100:.1f} %)"
-          f", screendump {tries}, {time.monotonic() - t0:.2f} s")
+          f", {tries} shot(s) in {time.monotonic() - t0:.2f} s")
     if (gw, gh) != (ww, wh):
         raise Fail(f"{name}: screen is {gw}x{gh}, expected {ww}x{wh}")
     if frac < min_match:
@@ -340,6 +385,11 @@ def check_frame(name, shoot, want, min_match, workdir, settle=3.0):
 
 
 def screendump(boot, tag, head=0):
+    """What scanout `head` shows: QEMU's console (QMP screendump), or with pvgpu's display
+    module the headless output's capture."""
+    if boot.peer.display:
+        path = os.path.join(boot.workdir, f"{boot.name}-{tag}-HEADLESS-{head + 1}.png")
+        return boot.peer.display.capture(head, path)
     path = os.path.join(boot.workdir, f"{boot.name}-{tag}-head{head}.ppm")
     return boot.qmp.screendump(path, head)
 
@@ -509,8 +559,18 @@ def scenario(args, wd):
     if args.peer == "reference" and args.scenario != "gears" and virgl:
         raise Skip("the reference vhost-user-gpu cannot show 3D scanouts without a GPU; "
                    "this scenario runs against pvgpu only")
-    peer = Peer(args, wd, outputs, virgl)
-    summary = {"scenario": args.scenario, "peer": args.peer}
+    display = None
+    if args.display == "headless":
+        if args.peer != "pvgpu" or not args.display_daemon or not args.ctl:
+            raise Skip("--display=headless needs pvgpu-vhost-user, pvgpu-display and pvgpu-ctl")
+        display = HeadlessDisplay(args, wd, outputs)
+    try:
+        peer = Peer(args, wd, outputs, virgl, display)
+    except Fail:
+        if display:
+            display.stop()
+        raise
+    summary = {"scenario": args.scenario, "peer": args.peer, "display": args.display}
     try:
         if args.scenario == "pattern":
             summary["pattern"] = boot_pattern(args, wd, peer, "boot1")
@@ -533,7 +593,14 @@ def scenario(args, wd):
             raise Fail(f"the peer failed (status {peer.proc.returncode}):\n{peer.log()}")
     finally:
         peer.stop()
+        if display:
+            display.stop()
     peer_log_clean(peer)
+    if display:
+        bad = [ln for ln in display.log().splitlines()
+               if re.search(r"\b(error|warn|warning|critical|assert)", ln, re.I)]
+        if bad:
+            raise Fail("pvgpu-display logged problems:\n  " + "\n  ".join(bad[:20]))
     with open(os.path.join(wd, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1)
     print("summary:", json.dumps(summary))
@@ -550,6 +617,11 @@ def main():
     ap.add_argument("--gears-kms", required=True)
     ap.add_argument("--gears")
     ap.add_argument("--virgl-preload")
+    ap.add_argument("--display", choices=("qemu", "headless"), default="qemu",
+                    help="where frames are checked: QEMU's console (screendump) or pvgpu's "
+                    "display module with headless outputs (pvgpu-ctl capture)")
+    ap.add_argument("--display-daemon", help="pvgpu-display")
+    ap.add_argument("--ctl", help="pvgpu-ctl")
     ap.add_argument("--cache", default=os.environ.get(
         "PVGPU_QEMU_CACHE", os.path.expanduser("~/.cache/pvgpu/qemu")))
     ap.add_argument("--timeout", type=int, default=150, help="seconds per QEMU run")
