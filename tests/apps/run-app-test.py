@@ -39,7 +39,10 @@ import sys
 import tempfile
 import time
 
-import images
+# Also when loaded as a module by other drivers (run-piglit.py, the guest and
+# display tests, pvgpu-bench): the image helpers sit next to this file.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import images  # noqa: E402
 
 SKIP = 77
 MESA_SOCKET = "/tmp/.virgl_test"
@@ -119,7 +122,8 @@ def start_xvfb(run):
     """Starts Xvfb on a display number it picks itself; returns ':N'."""
     rfd, wfd = os.pipe()
     proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(wfd), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(wfd), "-screen", "0", "1280x1024x24", "-nolisten", "tcp",
+         "-noreset"],
         stdin=subprocess.DEVNULL, stdout=open(run.path("xvfb.log"), "ab"),
         stderr=subprocess.STDOUT, pass_fds=[wfd], start_new_session=True)
     run.procs.append(proc)

@@ -346,9 +346,20 @@ def main():
             if not shutil.which("Xvfb") or not args.x11shot:
                 print("SKIP: needs Xvfb and pvgpu-x11shot")
                 return SKIP
-            xvfb = subprocess.Popen(["Xvfb", ":57", "-screen", "0", "1280x1024x24"])
-            t.env["DISPLAY"] = ":57"
-            time.sleep(1)
+            # A display Xvfb picks itself: parallel runs (CI next to a developer's
+            # tests) must not fight over a fixed number.
+            rfd, wfd = os.pipe()
+            xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(wfd), "-screen", "0",
+                                     "1280x1024x24", "-nolisten", "tcp", "-noreset"],
+                                    pass_fds=[wfd], stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+            os.close(wfd)
+            with os.fdopen(rfd) as r:
+                number = r.readline().strip()
+            if not number:
+                print("FAIL: Xvfb did not report a display")
+                return 1
+            t.env["DISPLAY"] = ":" + number
         spec = f"{args.backend}:4"
         d = Proc("display", [display, "--backend=" + spec, "--control=" + t.sock,
                              f"--mode={MODE[0]}x{MODE[1]}"], env=t.env)

@@ -31,7 +31,7 @@ def gears(run, args, tag, extra):
     print(f"{tag}: {text.strip().splitlines()[0] if text.strip() else ''}")
     if res.returncode != 0:
         raise apps.Fail(f"pvgpu-gears via {tag} failed ({res.returncode}):\n{text}")
-    return apps.read_png_rgb(out)
+    return apps.images.read_png(out)
 
 
 def compare(run, args):
@@ -44,13 +44,13 @@ def compare(run, args):
     failed = []
     for a, b in (("vtest-virgl", "vtest-pvgpu"), ("vtest-virgl", "inproc-pvgpu"),
                  ("vtest-pvgpu", "inproc-pvgpu")):
-        frac = apps.compare_images(imgs[a], imgs[b], tol=1)
+        frac = apps.images.compare_images(imgs[a], imgs[b], tol=1)
         print(f"{a} vs {b}: {frac * 100:.3f} % of pixels within +-1")
         if frac < 0.999:
             failed.append(f"{a}/{b}")
     # A blank frame would match everywhere: the gears must cover a real area.
-    w, h, px = imgs["vtest-virgl"]
-    lit = sum(1 for i in range(0, len(px), 3) if px[i] + px[i + 1] + px[i + 2] > 60)
+    w, h, ch, px = imgs["vtest-virgl"]
+    lit = sum(1 for i in range(0, len(px), ch) if px[i] + px[i + 1] + px[i + 2] > 60)
     print(f"lit pixels: {lit} of {w * h}")
     if lit < w * h // 10:
         failed.append("frame nearly empty")
