@@ -81,7 +81,8 @@ usage(FILE *out)
 		"  -c, --print-capabilities  print the vhost-user capability JSON and exit\n"
 		"  -h, --help              show this help\n"
 		"\n"
-		"Environment: PVGPU_LOG=error|warn|info|debug, PVGPU_DEBUG=vhost,...\n",
+		"Environment: PVGPU_LOG=error|warn|info|debug, PVGPU_DEBUG=vhost,...,\n"
+		"PVGPU_SANDBOX=on|off|log (the --sandbox default)\n",
 		have_gl() ? "gl" : "null",
 		vr_sandbox_available() ? "on" : "off: built without libseccomp");
 }

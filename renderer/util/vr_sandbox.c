@@ -34,6 +34,11 @@ vr_sandbox_available(void)
 enum vr_sandbox_mode
 vr_sandbox_default_mode(void)
 {
+	enum vr_sandbox_mode mode;
+	const char *env = getenv("PVGPU_SANDBOX");
+	if (env && vr_sandbox_parse_mode(env, &mode)) {
+		return mode;
+	}
 	return vr_sandbox_available() ? VR_SANDBOX_ON : VR_SANDBOX_OFF;
 }
 

@@ -42,7 +42,10 @@ struct vr_sandbox {
 /** True when this build has libseccomp (else only OFF is possible). */
 bool vr_sandbox_available(void);
 
-/** ON where libseccomp is available, else OFF. */
+/**
+ * PVGPU_SANDBOX=on|off|log when set (valgrind, which cannot run seccomp(2),
+ * uses off), else ON where libseccomp is available, else OFF.
+ */
 enum vr_sandbox_mode vr_sandbox_default_mode(void);
 
 /** Parses "on", "off" or "log"; false on anything else. */

@@ -28,7 +28,8 @@ usage(FILE *out)
 		"  --help               show this help\n"
 		"  --version            show the version\n"
 		"\n"
-		"Environment: PVGPU_LOG=error|warn|info|debug, PVGPU_DEBUG=vtest,decode,gl,...\n",
+		"Environment: PVGPU_LOG=error|warn|info|debug, PVGPU_DEBUG=vtest,decode,gl,...,\n"
+		"PVGPU_SANDBOX=on|off|log (the --sandbox default)\n",
 		VTEST_DEFAULT_SOCKET_NAME, vt_have_gl_backend() ? "gl" : "null",
 		vr_sandbox_available() ? "on" : "off: built without libseccomp");
 }
