@@ -63,7 +63,7 @@ soak: build
 # zero errors and no definite leaks. Suppressions: tests/valgrind.supp (Mesa and
 # llvmpipe internals only, each explained).
 VALGRIND_TESTS = vug-device vug-3d vhost-mem vhost-vring vhost-session gd-encode drm-winsys \
-	winsys-inproc-null winsys-vtest-pvgpu-null winsys-errors
+	winsys-inproc-null winsys-inproc-gl winsys-vtest-pvgpu-null winsys-vtest-pvgpu-gl winsys-errors
 valgrind: build
 	PVGPU_VALGRIND_SUPP=$(CURDIR)/tests/valgrind.supp meson test -C $(BUILD) --print-errorlogs \
 		--wrapper $(CURDIR)/tests/valgrind-wrap.sh --timeout-multiplier 10 \
