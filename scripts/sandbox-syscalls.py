@@ -24,6 +24,7 @@ def main():
     filtered_at = {}   # tgid -> time its filter was installed
     counts = collections.Counter()
     pending_clone = {}  # pid -> True when its unfinished clone made a thread
+    pending_filter = {}  # pid -> True when its unfinished seccomp loads a filter
     with open(sys.argv[1], errors="replace") as f:
         for raw in f:
             m = LINE.match(raw)
@@ -46,8 +47,12 @@ def main():
                     if r:
                         child = int(r.group(1))
                         tgid[child] = group if thread else child
-            if name == "seccomp" and "SECCOMP_SET_MODE_FILTER" in rest and "= 0" in rest:
-                filtered_at.setdefault(group, t)
+            if name == "seccomp":
+                loads = "SECCOMP_SET_MODE_FILTER" in rest and "filter=" in rest
+                if "<unfinished" in rest:
+                    pending_filter[pid] = loads
+                elif (loads or pending_filter.pop(pid, False)) and re.search(r"= 0$", rest):
+                    filtered_at.setdefault(group, t)
                 continue
             if "resumed>" in rest:
                 continue  # counted at its start

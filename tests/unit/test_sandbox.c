@@ -17,6 +17,9 @@
 
 #define SKIP 77
 
+/* Where the children create a file append-only (set before forking them). */
+static char append_path[64];
+
 /* What a child does after entering; returns its exit status (0 = as expected). */
 typedef int (*child_fn)(void);
 
@@ -55,8 +58,7 @@ allowed_calls(void)
 	if (fd >= 0 || errno != EACCES) {
 		return 14;
 	}
-	char path[64];
-	snprintf(path, sizeof(path), "/tmp/pvgpu-sandbox-test-%d", (int)getppid());
+	const char *path = append_path;
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, "{}\n", 3) != 3) {
 		return 16; /* the stats writers' open must work */
@@ -167,12 +169,11 @@ main(void)
 		      "dropping to root refused");
 		setenv("PVGPU_TEST_EXPECT_DROP", "1", 1);
 	}
+	snprintf(append_path, sizeof(append_path), "/tmp/pvgpu-sandbox-test-%d", (int)getpid());
 	CHECK(vr_sandbox_init(&sb, VR_SANDBOX_ON, NULL, "test", &why), "on: %s", why);
 	CHECK(sb.drop == (geteuid() == 0), "drop exactly when root");
 	check_exit(run_child(&sb, NULL, allowed_calls), 0, "on: rendering's calls");
-	char path[64];
-	snprintf(path, sizeof(path), "/tmp/pvgpu-sandbox-test-%d", (int)getpid());
-	CHECK(unlink(path) == 0, "the child's append-only open created %s", path);
+	CHECK(unlink(append_path) == 0, "the child's append-only open created %s", append_path);
 	check_sigsys(run_child(&sb, NULL, network_socket), "on: network socket");
 	check_sigsys(run_child(&sb, NULL, new_process), "on: fork");
 	check_sigsys(run_child(&sb, NULL, exec_program), "on: execve");
@@ -180,7 +181,7 @@ main(void)
 	setenv("PVGPU_SANDBOX_SELFTEST", "victim", 1);
 	check_sigsys(run_child(&sb, "victim", selftest_hook), "self-test hook, matching label");
 	check_exit(run_child(&sb, "other", allowed_calls), 0, "self-test hook, other label");
-	unlink(path);
+	unlink(append_path);
 	unsetenv("PVGPU_SANDBOX_SELFTEST");
 
 	/* log: forbidden calls go through (the kernel logs them). */
