@@ -2,6 +2,7 @@
 #   make demo   (install deps if missing, build, run glxgears through pvgpu-vtest)
 #   make test   (install deps if missing, build, run the whole test suite)
 #   make bench  (native vs virglrenderer vs pvgpu: out/bench/results.json, report.md, PNGs)
+# Also: make asan | valgrind | soak (SOAK_SECONDS, default 60).
 # Variables: BUILD (build dir), MESON_ARGS (extra `meson setup` options),
 #            SUITES (meson test --suite list, default: all), DEMO_SECONDS,
 #            BENCH_ARGS (pvgpu-bench options, e.g. --quick), BENCH_OUT.
@@ -12,8 +13,9 @@ SUITES ?=
 DEMO_SECONDS ?= 10
 BENCH_ARGS ?=
 BENCH_OUT ?= out/bench
+SOAK_SECONDS ?= 60
 
-.PHONY: all deps build test demo bench bench-readme asan clean format-check
+.PHONY: all deps build test demo bench bench-readme asan valgrind soak clean format-check
 
 all: build
 
@@ -48,6 +50,26 @@ asan: deps
 	ninja -C build-asan
 	meson test -C build-asan --print-errorlogs --suite unit --suite protocol --suite shader --suite guest --suite qemu-glue
 	@python3 scripts/test-summary.py build-asan
+
+# Fault-isolation soak, full length (tests/soak/run-soak.py; `make test` runs a
+# 15 s variant): numbers printed and written to $(BUILD)/soak.json.
+soak: build
+	python3 tests/soak/run-soak.py --vtest $(BUILD)/renderer/vtest/pvgpu-vtest \
+		--vhost $(BUILD)/qemu-glue/pvgpu-vhost-user --sim $(BUILD)/qemu-glue/sim/pvgpu-sim \
+		--seconds $(SOAK_SECONDS) --json $(BUILD)/soak.json
+
+# Memcheck over the unit and protocol suites and the cheap C tests of the guest
+# driver and qemu-glue, with the pvgpu processes they start (--trace-children);
+# zero errors and no definite leaks. Suppressions: tests/valgrind.supp (Mesa and
+# llvmpipe internals only, each explained).
+VALGRIND_TESTS = vug-device vug-3d vhost-mem vhost-vring vhost-session gd-encode drm-winsys \
+	winsys-inproc-null winsys-inproc-gl winsys-vtest-pvgpu-null winsys-vtest-pvgpu-gl winsys-errors
+valgrind: build
+	PVGPU_VALGRIND_SUPP=$(CURDIR)/tests/valgrind.supp meson test -C $(BUILD) --print-errorlogs \
+		--wrapper $(CURDIR)/tests/valgrind-wrap.sh --timeout-multiplier 10 \
+		--suite unit --suite protocol
+	PVGPU_VALGRIND_SUPP=$(CURDIR)/tests/valgrind.supp meson test -C $(BUILD) --print-errorlogs \
+		--wrapper $(CURDIR)/tests/valgrind-wrap.sh --timeout-multiplier 10 $(VALGRIND_TESTS)
 
 format-check:
 	@scripts/format-check.sh

@@ -10,7 +10,9 @@
 
 #include <unistd.h>
 
+#include "log.h"
 #include "vr_null.h"
+#include "vr_sandbox.h"
 #include "vug_dpy.h"
 #include "vug_server.h"
 #ifdef PVGPU_HAVE_GL
@@ -34,6 +36,9 @@ struct options {
 	enum { BACKEND_GL, BACKEND_NULL } backend;
 	const char *render_node;
 	struct vug_dpy_options display;
+	int sandbox_mode; /* an enum vr_sandbox_mode, or -1: not given */
+	const char *sandbox_user;
+	struct vr_sandbox sandbox;
 };
 
 static bool
@@ -69,11 +74,17 @@ usage(FILE *out)
 		"                          socket path, else vm-PID)\n"
 		"      --display-control=PATH  in-process display: serve pvgpu-ctl on PATH\n"
 		"      --stats-file=PATH   append one JSON line of counters per session to PATH\n"
+		"      --sandbox=on|off|log  once set up, drop root (if root) and install a\n"
+		"                          seccomp filter; log: only log forbidden calls\n"
+		"                          (default %s; off with --display=sdl)\n"
+		"      --sandbox-user=USER the user root drops to (default nobody)\n"
 		"  -c, --print-capabilities  print the vhost-user capability JSON and exit\n"
 		"  -h, --help              show this help\n"
 		"\n"
-		"Environment: PVGPU_LOG=error|warn|info|debug, PVGPU_DEBUG=vhost,...\n",
-		have_gl() ? "gl" : "null");
+		"Environment: PVGPU_LOG=error|warn|info|debug, PVGPU_DEBUG=vhost,...,\n"
+		"PVGPU_SANDBOX=on|off|log (the --sandbox default)\n",
+		have_gl() ? "gl" : "null",
+		vr_sandbox_available() ? "on" : "off: built without libseccomp");
 }
 
 static bool
@@ -97,6 +108,8 @@ enum {
 	OPT_DISPLAY_NAME,
 	OPT_DISPLAY_CONTROL,
 	OPT_STATS_FILE,
+	OPT_SANDBOX,
+	OPT_SANDBOX_USER,
 };
 
 static const struct option long_opts[] = {
@@ -112,6 +125,8 @@ static const struct option long_opts[] = {
 	{"display-name", required_argument, NULL, OPT_DISPLAY_NAME},
 	{"display-control", required_argument, NULL, OPT_DISPLAY_CONTROL},
 	{"stats-file", required_argument, NULL, OPT_STATS_FILE},
+	{"sandbox", required_argument, NULL, OPT_SANDBOX},
+	{"sandbox-user", required_argument, NULL, OPT_SANDBOX_USER},
 	{"print-capabilities", no_argument, NULL, 'c'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -185,6 +200,18 @@ parse_option(int opt, const char *arg, struct options *o)
 	case OPT_STATS_FILE:
 		so->stats_file = arg;
 		return -1;
+	case OPT_SANDBOX: {
+		enum vr_sandbox_mode m;
+		if (!vr_sandbox_parse_mode(arg, &m)) {
+			fprintf(stderr, PROG ": bad --sandbox value '%s' (on, off or log)\n", arg);
+			return 2;
+		}
+		o->sandbox_mode = (int)m;
+		return -1;
+	}
+	case OPT_SANDBOX_USER:
+		o->sandbox_user = arg;
+		return -1;
 	case 'c':
 		fputs(capabilities, stdout);
 		return 0;
@@ -235,6 +262,49 @@ create_backend(const struct options *o)
 #endif
 }
 
+/* Once the renderer, display and socket are up. */
+static bool
+enter_sandbox(void *data)
+{
+	struct options *o = data;
+	const char *why = "?";
+	if (!vr_sandbox_enter(&o->sandbox, "vhost-user", &why)) {
+		fprintf(stderr, PROG ": cannot enter the sandbox: %s\n", why);
+		return false;
+	}
+	return true;
+}
+
+/* Sets up o->sandbox; SDL in this process loads and opens too much at run time
+ * (X11 extensions, input devices) for the filter, so it defaults to off there. */
+static bool
+init_sandbox(struct options *o)
+{
+	enum vr_sandbox_mode mode = vr_sandbox_default_mode();
+	if (o->sandbox_mode >= 0) {
+		mode = (enum vr_sandbox_mode)o->sandbox_mode;
+	} else if (o->display.spec && !strncmp(o->display.spec, "sdl", 3)) {
+		mode = VR_SANDBOX_OFF;
+	}
+	const char *why = "?";
+	if (!vr_sandbox_init(&o->sandbox, mode, o->sandbox_user, PROG, &why)) {
+		fprintf(stderr, PROG ": --sandbox: %s\n", why);
+		return false;
+	}
+	/* connect:PATH and --stats-file are opened again for every session, after
+	 * entering: root keeps its uid then (the filter still applies) unless told
+	 * which user can reach those paths. */
+	bool connect = o->display.spec && !strncmp(o->display.spec, "connect:", 8);
+	if (o->sandbox.drop && !o->sandbox_user && (connect || o->server.session.stats_file)) {
+		vr_info(VR_CAT_VHOST, "sandbox: keeping root's uid for %s; give --sandbox-user",
+			connect ? "--display=connect:" : "--stats-file");
+		o->sandbox.drop = false;
+	}
+	o->server.ready = enter_sandbox;
+	o->server.ready_data = o;
+	return true;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -246,6 +316,7 @@ main(int argc, char **argv)
 				       .blob = true,
 				       .context_init = true}},
 		.backend = have_gl() ? BACKEND_GL : BACKEND_NULL,
+		.sandbox_mode = -1,
 	};
 	opterr = 0;
 	for (;;) {
@@ -267,6 +338,9 @@ main(int argc, char **argv)
 	if (optind < argc || (!o.server.socket_path) == (o.server.fd < 0)) {
 		fprintf(stderr, PROG ": give exactly one of --socket-path and --fd\nTry '" PROG
 				     " --help'.\n");
+		return 2;
+	}
+	if (!init_sandbox(&o)) {
 		return 2;
 	}
 	struct vr_backend *be = NULL;

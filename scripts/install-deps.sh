@@ -6,6 +6,7 @@ set -eu
 
 PKGS="
 build-essential pkg-config meson ninja-build clang clang-format
+libseccomp-dev valgrind strace
 libepoxy-dev libegl-dev libgbm-dev libdrm-dev libpng-dev libx11-dev libsdl2-dev libxtst-dev
 libgl1-mesa-dri libegl-mesa0 libgl1-mesa-dev
 xvfb xauth x11-utils mesa-utils glmark2-x11 glmark2-es2-x11

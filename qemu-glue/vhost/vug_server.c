@@ -80,11 +80,19 @@ int
 vug_server_run(const struct vug_server_options *opts)
 {
 	if (opts->fd >= 0) {
+		if (opts->ready && !opts->ready(opts->ready_data)) {
+			return 1;
+		}
 		serve(opts->fd, &opts->session);
 		return 0;
 	}
 	int lfd = listen_on(opts->socket_path);
 	if (lfd < 0) {
+		return 1;
+	}
+	if (opts->ready && !opts->ready(opts->ready_data)) {
+		close(lfd);
+		unlink(opts->socket_path);
 		return 1;
 	}
 	vr_info(VR_CAT_VHOST, "listening on %s", opts->socket_path);

@@ -18,6 +18,10 @@ struct vug_server_options {
 	int fd;                  /* ... or serve this connected socket (-1: none), then return */
 	struct vug_session_options session;
 	unsigned max_connections; /* return after this many (0: serve forever) */
+	/* Optional: called once the socket listens (or before serving fd), e.g. to
+	 * enter the sandbox; false makes vug_server_run fail. */
+	bool (*ready)(void *data);
+	void *ready_data;
 };
 
 /** Returns a process exit status: 0 after a clean end, 1 on setup failure. */

@@ -21,11 +21,17 @@ usage(FILE *out)
 		"  --no-fork            serve clients one at a time in this process\n"
 		"  --max-clients=N      at most N clients at once (default: no limit)\n"
 		"  --stats-file=PATH    append one JSON line of counters per client to PATH\n"
+		"  --sandbox=on|off|log each client's process, once GL is up, drops root (if\n"
+		"                       root) and installs a seccomp filter; log: only log\n"
+		"                       forbidden calls (default %s; not with --no-fork)\n"
+		"  --sandbox-user=USER  the user root drops to (default nobody)\n"
 		"  --help               show this help\n"
 		"  --version            show the version\n"
 		"\n"
-		"Environment: PVGPU_LOG=error|warn|info|debug, PVGPU_DEBUG=vtest,decode,gl,...\n",
-		VTEST_DEFAULT_SOCKET_NAME, vt_have_gl_backend() ? "gl" : "null");
+		"Environment: PVGPU_LOG=error|warn|info|debug, PVGPU_DEBUG=vtest,decode,gl,...,\n"
+		"PVGPU_SANDBOX=on|off|log (the --sandbox default)\n",
+		VTEST_DEFAULT_SOCKET_NAME, vt_have_gl_backend() ? "gl" : "null",
+		vr_sandbox_available() ? "on" : "off: built without libseccomp");
 }
 
 static bool
@@ -48,6 +54,8 @@ enum {
 	OPT_NO_FORK,
 	OPT_MAX_CLIENTS,
 	OPT_STATS_FILE,
+	OPT_SANDBOX,
+	OPT_SANDBOX_USER,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -60,15 +68,24 @@ static const struct option long_opts[] = {
 	{"no-fork", no_argument, NULL, OPT_NO_FORK},
 	{"max-clients", required_argument, NULL, OPT_MAX_CLIENTS},
 	{"stats-file", required_argument, NULL, OPT_STATS_FILE},
+	{"sandbox", required_argument, NULL, OPT_SANDBOX},
+	{"sandbox-user", required_argument, NULL, OPT_SANDBOX_USER},
 	{"help", no_argument, NULL, OPT_HELP},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0},
 };
 
+struct cmdline {
+	struct vt_server_options opts;
+	enum vr_sandbox_mode sandbox;
+	const char *sandbox_user;
+};
+
 /* Returns -1 to continue, or an exit code. */
 static int
-parse_option(int opt, const char *arg, struct vt_server_options *opts)
+parse_option(int opt, const char *arg, struct cmdline *cl)
 {
+	struct vt_server_options *opts = &cl->opts;
 	switch (opt) {
 	case OPT_SOCKET:
 		opts->socket_path = arg;
@@ -105,6 +122,16 @@ parse_option(int opt, const char *arg, struct vt_server_options *opts)
 	case OPT_STATS_FILE:
 		opts->stats_file = arg;
 		return -1;
+	case OPT_SANDBOX:
+		if (!vr_sandbox_parse_mode(arg, &cl->sandbox)) {
+			fprintf(stderr, "pvgpu-vtest: bad --sandbox value '%s' (on, off or log)\n",
+				arg);
+			return 2;
+		}
+		return -1;
+	case OPT_SANDBOX_USER:
+		cl->sandbox_user = arg;
+		return -1;
 	case OPT_HELP:
 		usage(stdout);
 		return 0;
@@ -119,9 +146,10 @@ parse_option(int opt, const char *arg, struct vt_server_options *opts)
 int
 main(int argc, char **argv)
 {
-	struct vt_server_options opts = {
-		.socket_path = VTEST_DEFAULT_SOCKET_NAME,
-		.backend = vt_have_gl_backend() ? VT_BACKEND_GL : VT_BACKEND_NULL,
+	struct cmdline cl = {
+		.opts = {.socket_path = VTEST_DEFAULT_SOCKET_NAME,
+			 .backend = vt_have_gl_backend() ? VT_BACKEND_GL : VT_BACKEND_NULL},
+		.sandbox = vr_sandbox_default_mode(),
 	};
 	opterr = 0; /* we print our own, clearer messages */
 	for (;;) {
@@ -136,7 +164,7 @@ main(int argc, char **argv)
 				argv[optind - 1]);
 			return 2;
 		}
-		int code = parse_option(opt, optarg, &opts);
+		int code = parse_option(opt, optarg, &cl);
 		if (code >= 0) {
 			return code;
 		}
@@ -147,5 +175,10 @@ main(int argc, char **argv)
 			argv[optind]);
 		return 2;
 	}
-	return vt_server_run(&opts);
+	const char *why = "?";
+	if (!vr_sandbox_init(&cl.opts.sandbox, cl.sandbox, cl.sandbox_user, "pvgpu-vtest", &why)) {
+		fprintf(stderr, "pvgpu-vtest: --sandbox: %s\n", why);
+		return 2;
+	}
+	return vt_server_run(&cl.opts);
 }

@@ -311,6 +311,10 @@ handle_create_renderer(struct vt_conn *conn, uint32_t len)
 	if (!conn->backend) {
 		return fail(conn, "could not create the renderer backend");
 	}
+	if (conn->cfg.backend_ready &&
+	    !conn->cfg.backend_ready(conn->cfg.backend_data, conn->name)) {
+		return fail(conn, "could not set up the process for this client");
+	}
 	conn->dev = vr_device_create(conn->backend);
 	if (!conn->dev) {
 		return fail(conn, "could not create the device");

@@ -28,6 +28,11 @@ struct vt_conn_config {
 	 */
 	struct vr_backend *(*backend_create)(void *data);
 	void *backend_data;
+	/**
+	 * Optional: called once the backend exists, with the client's name (e.g. to
+	 * enter the sandbox now that GL is up). False ends the connection.
+	 */
+	bool (*backend_ready)(void *data, const char *client_name);
 	/** Number naming this client in log lines ("client 3 (glxgears) dropped: ..."). */
 	unsigned client_id;
 };

@@ -66,6 +66,23 @@ create_backend(void *data)
 #endif
 }
 
+/* The client's process enters the sandbox once its renderer is up (GL initialised,
+ * render node open, llvmpipe threads started); the name labels the self-test hook. */
+static bool
+backend_ready(void *data, const char *client_name)
+{
+	const struct vt_server_options *opts = data;
+	if (opts->no_fork) {
+		return true; /* the server itself: it must stay able to start GL again */
+	}
+	const char *why = "?";
+	if (!vr_sandbox_enter(&opts->sandbox, client_name, &why)) {
+		fprintf(stderr, "pvgpu-vtest: cannot enter the sandbox: %s\n", why);
+		return false;
+	}
+	return true;
+}
+
 /* ------------------------------------------------------------ socket */
 
 /* Removes a socket file nobody listens on; refuses to touch anything else. */
@@ -132,18 +149,28 @@ serve_client(struct server *srv, int fd, unsigned client_id, int abort_fd)
 	struct vt_conn_config cfg = {
 		.backend_create = create_backend,
 		.backend_data = (void *)srv->opts,
+		.backend_ready = backend_ready,
 		.client_id = client_id,
 	};
+	/* Opened now: the sandbox may forbid opening it later. */
+	int stats_fd = srv->opts->stats_file ? vt_stats_open(srv->opts->stats_file) : -1;
 	struct vt_conn *conn = vt_conn_create_fd(&cfg, fd, abort_fd);
 	if (!conn) {
 		fprintf(stderr, "pvgpu-vtest: client %u dropped: out of memory\n", client_id);
+		if (stats_fd >= 0) {
+			close(stats_fd);
+		}
 		return;
 	}
 	enum vt_conn_status st = vt_conn_serve(conn);
-	if (srv->opts->stats_file && !vt_stats_append(srv->opts->stats_file, conn, client_id,
-						      st == VT_CONN_ERROR ? "dropped" : "closed")) {
+	if (srv->opts->stats_file &&
+	    (stats_fd < 0 || !vt_stats_write(stats_fd, conn, client_id,
+					     st == VT_CONN_ERROR ? "dropped" : "closed"))) {
 		fprintf(stderr, "pvgpu-vtest: cannot write stats to %s: %s\n",
 			srv->opts->stats_file, strerror(errno));
+	}
+	if (stats_fd >= 0) {
+		close(stats_fd);
 	}
 	vt_conn_destroy(conn);
 	if (!srv->opts->no_fork) {

@@ -10,6 +10,8 @@
 
 #include <stdbool.h>
 
+#include "vr_sandbox.h"
+
 enum vt_backend_kind {
 	VT_BACKEND_NULL,
 	VT_BACKEND_GL,
@@ -20,9 +22,10 @@ struct vt_server_options {
 	bool no_fork;            /* serve clients one at a time in this process */
 	unsigned max_clients;    /* concurrent clients when forking; 0 = no limit */
 	enum vt_backend_kind backend;
-	const char *render_node; /* GL: DRM render node, or NULL for the default */
-	bool gl_debug;           /* GL: debug context and error checks */
-	const char *stats_file;  /* append one JSON line per client here, or NULL */
+	const char *render_node;   /* GL: DRM render node, or NULL for the default */
+	bool gl_debug;             /* GL: debug context and error checks */
+	const char *stats_file;    /* append one JSON line per client here, or NULL */
+	struct vr_sandbox sandbox; /* entered by each client's process once GL is up */
 };
 
 /** Name of a backend kind as used by --backend. */

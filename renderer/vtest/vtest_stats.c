@@ -61,8 +61,7 @@ vt_stats_format(const struct vt_conn *conn, unsigned client_id, const char *stat
 }
 
 bool
-vt_stats_append(const char *path, const struct vt_conn *conn, unsigned client_id,
-		const char *status)
+vt_stats_write(int fd, const struct vt_conn *conn, unsigned client_id, const char *status)
 {
 	char line[1024];
 	size_t len = vt_stats_format(conn, client_id, status, line, sizeof(line));
@@ -70,21 +69,19 @@ vt_stats_append(const char *path, const struct vt_conn *conn, unsigned client_id
 		errno = ENOBUFS;
 		return false;
 	}
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		return false;
-	}
-	ssize_t w = write(fd, line, len);
-	int saved = errno;
-	close(fd);
-	errno = saved;
-	return w == (ssize_t)len;
+	return write(fd, line, len) == (ssize_t)len;
+}
+
+int
+vt_stats_open(const char *path)
+{
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 }
 
 bool
 vt_stats_check_path(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	int fd = vt_stats_open(path);
 	if (fd < 0) {
 		return false;
 	}

@@ -25,9 +25,12 @@ struct vt_conn;
 size_t vt_stats_format(const struct vt_conn *conn, unsigned client_id, const char *status,
 		       char *buf, size_t size);
 
-/** Appends the stats line of `conn` to `path`. False (errno set) on failure. */
-bool vt_stats_append(const char *path, const struct vt_conn *conn, unsigned client_id,
-		     const char *status);
+/** Opens `path` for appending stats lines (created 0644); -1 (errno set) on failure. */
+int vt_stats_open(const char *path);
+
+/** Appends the stats line of `conn` to the fd from vt_stats_open. False (errno set) on
+ * failure. The serving process opens the fd before it enters the sandbox. */
+bool vt_stats_write(int fd, const struct vt_conn *conn, unsigned client_id, const char *status);
 
 /** True when `path` can be opened for appending (checked once at start-up). */
 bool vt_stats_check_path(const char *path);

@@ -304,7 +304,7 @@ test_display_channel(void)
 	close(sv[1]);
 	int qemu = sv[0];
 	struct vhost_user_hdr h;
-	uint8_t buf[2048];
+	uint8_t buf[2048] = {0}; /* its first 12 bytes are sent back as a bad reply */
 	CHECK(display_read(qemu, &h, buf, sizeof(buf)) &&
 		      h.request == VHOST_USER_GPU_GET_PROTOCOL_FEATURES,
 	      "back end asks for the display protocol features");

@@ -929,6 +929,62 @@ test_stats_file(void)
 	return true;
 }
 
+/* A forbidden syscall in one client's process (PVGPU_SANDBOX_SELFTEST names the
+ * client) ends only that process; the server goes on serving the next client. */
+static bool
+test_sandbox(void)
+{
+	char out[4096];
+	const char *bad[] = {"--backend=null", "--sandbox=maybe", NULL};
+	CHECK(run_capture(bad, out, sizeof(out)) == 2, "bad --sandbox value accepted");
+	CHECK(strstr(out, "bad --sandbox value"), "bad --sandbox text: %s", out);
+	const char *help[] = {"--help", NULL};
+	run_capture(help, out, sizeof(out));
+	const char *env = getenv("PVGPU_SANDBOX");
+	if (strstr(out, "built without libseccomp") || (env && !strcmp(env, "off"))) {
+		/* make valgrind sets PVGPU_SANDBOX=off: memcheck has no seccomp(2). */
+		printf("skip sandbox self-test: no libseccomp or PVGPU_SANDBOX=off\n");
+		return true;
+	}
+
+	char path[sizeof(sock_path)], out_path[160], opt[200];
+	snprintf(path, sizeof(path), "%s/sandbox.sock", tmpdir);
+	snprintf(out_path, sizeof(out_path), "%s/sandbox.log", tmpdir);
+	snprintf(opt, sizeof(opt), "--socket-path=%s", path);
+	const char *args[] = {"--backend=null", opt, "--sandbox=on", NULL};
+	setenv("PVGPU_SANDBOX_SELFTEST", "sandbox-victim", 1);
+	pid_t pid = start_server(args, out_path);
+	unsetenv("PVGPU_SANDBOX_SELFTEST");
+
+	int victim = connect_to(path);
+	CHECK(victim >= 0 && create_renderer(victim, "sandbox-victim"), "victim connects");
+	CHECK(send_cmd(victim, 0, VCMD_PING_PROTOCOL_VERSION, NULL, 0), "victim ping");
+	CHECK(wait_closed(victim), "the victim's process was not ended");
+	close(victim);
+	char main_sock[sizeof(sock_path)];
+	memcpy(main_sock, sock_path, sizeof(main_sock));
+	snprintf(sock_path, sizeof(sock_path), "%s", path); /* client_open connects there */
+	struct client c;
+	bool served = client_open(&c, "sandbox-survivor", 1);
+	for (uint32_t f = 0; served && f < 3; f++) {
+		served = client_frame(&c, 1000 + f);
+	}
+	client_close(&c);
+	memcpy(sock_path, main_sock, sizeof(main_sock));
+	CHECK(served, "the next client was not served after the victim");
+	int status = stop_server(pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "server exit status %d", status);
+	char *log = read_file(out_path);
+	CHECK(log && strstr(log, "forbidden system call 41"), "no sandbox line in the log: %s",
+	      log ? log : "");
+	CHECK(log && strstr(log, "killed by signal 31"), "victim not killed by SIGSYS: %s",
+	      log ? log : "");
+	CHECK(log && count_occurrences(log, "killed by signal") == 1, "other processes died: %s",
+	      log ? log : "");
+	free(log);
+	return true;
+}
+
 static void
 run(const char *name, bool (*fn)(void))
 {
@@ -966,6 +1022,7 @@ main(int argc, char **argv)
 	run("no-fork mode", test_no_fork);
 	run("max clients", test_max_clients);
 	run("stats file", test_stats_file);
+	run("sandbox: a forbidden syscall ends only its client", test_sandbox);
 
 	const char *args[] = {"--backend=null", "--socket-path", sock_path, NULL};
 	char sp[160];
