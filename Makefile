@@ -4,7 +4,8 @@
 #   make bench  (native vs virglrenderer vs pvgpu: out/bench/results.json, report.md, PNGs)
 # Variables: BUILD (build dir), MESON_ARGS (extra `meson setup` options),
 #            SUITES (meson test --suite list, default: all), DEMO_SECONDS,
-#            BENCH_ARGS (pvgpu-bench options, e.g. --quick), BENCH_OUT.
+#            BENCH_ARGS (pvgpu-bench options, e.g. --quick), BENCH_OUT,
+#            FUZZ_SECONDS (per target, `make fuzz`), FUZZ_TARGETS (default: all).
 
 BUILD ?= build
 MESON_ARGS ?=
@@ -12,8 +13,10 @@ SUITES ?=
 DEMO_SECONDS ?= 10
 BENCH_ARGS ?=
 BENCH_OUT ?= out/bench
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 
-.PHONY: all deps build test demo bench bench-readme asan clean format-check
+.PHONY: all deps build test demo bench bench-readme asan fuzz clean format-check
 
 all: build
 
@@ -49,8 +52,18 @@ asan: deps
 	meson test -C build-asan --print-errorlogs --suite unit --suite protocol --suite shader --suite guest --suite qemu-glue
 	@python3 scripts/test-summary.py build-asan
 
+# Every libFuzzer target for FUZZ_SECONDS each (tests/fuzz/README.md); clang
+# build in build-fuzz with ASan + UBSan and coverage instrumentation everywhere.
+fuzz: deps
+	@[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true -Dapps=disabled \
+		-Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link \
+		-Dc_link_args=-fsanitize=fuzzer-no-link
+	ninja -C build-fuzz
+	python3 tests/fuzz/run-fuzz.py --build build-fuzz --seconds $(FUZZ_SECONDS) --out out/fuzz \
+		$(FUZZ_TARGETS)
+
 format-check:
 	@scripts/format-check.sh
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz
