@@ -126,6 +126,11 @@ vr_resource_desc_backing_size(const struct vr_resource_desc *d, uint64_t *size)
 	if (!fi) {
 		return false;
 	}
+	/* No 32-bit size has more than 32 levels; an unvalidated UINT32_MAX would
+	 * otherwise never end the loop (found by the decode-gl fuzzer). */
+	if (d->last_level > 31) {
+		return false;
+	}
 	uint64_t total = 0;
 	uint32_t layers = desc_layers(d);
 	for (uint32_t l = 0; l <= d->last_level; l++) {

@@ -87,6 +87,13 @@ test_desc_validation(void)
 	d = desc(PIPE_TEXTURE_CUBE, 67, 4, 4, 1, 1, 2);
 	CHECK(vr_resource_desc_backing_size(&d, &size) && size == 6 * 4 * (16 + 4 + 1),
 	      "cube backing %llu", (unsigned long long)size);
+	/* Sizing runs on unvalidated descriptions too: a huge level count must fail
+	 * at once instead of looping 2^32 times (fuzz regression). */
+	d = desc(PIPE_TEXTURE_2D, 2, 4, 4, 1, 1, 0);
+	d.last_level = UINT32_MAX;
+	CHECK(!vr_resource_desc_backing_size(&d, &size), "last_level UINT32_MAX sized");
+	d.last_level = 32;
+	CHECK(!vr_resource_desc_backing_size(&d, &size), "last_level 32 sized");
 	vr_device_destroy(dev);
 	be->impl->destroy(be);
 }
