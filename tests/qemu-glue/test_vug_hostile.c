@@ -170,6 +170,47 @@ test_backing_outside_ram(void)
 	be->impl->destroy(be);
 }
 
+/* The device's own caps (qemu-glue/device/vug_priv.h): host copies of 2D
+ * resources (VUG_MAX_HOST_2D_BYTES, 512 MiB) and one SUBMIT_3D
+ * (VUG_MAX_SUBMIT_BYTES, 4 MiB) refuse that request only. */
+static void
+test_device_caps(void)
+{
+	struct tguest g;
+	struct vr_backend *be;
+	CHECK(init_virgl(&g, &be), "init");
+	/* Two 16384x4096 RGBA resources are 512 MiB (calloc'd, never touched). */
+	CHECK_EQ_U(tg_create_2d(&g, 1, VIRTIO_GPU_FORMAT_R8G8B8A8_UNORM, 16384, 4096),
+		   VIRTIO_GPU_RESP_OK_NODATA);
+	CHECK_EQ_U(tg_create_2d(&g, 2, VIRTIO_GPU_FORMAT_R8G8B8A8_UNORM, 16384, 4096),
+		   VIRTIO_GPU_RESP_OK_NODATA);
+	CHECK_EQ_U(tg_create_2d(&g, 3, VIRTIO_GPU_FORMAT_R8G8B8A8_UNORM, 1, 1),
+		   VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY);
+	struct virtio_gpu_resource_unref u = {.hdr = tg_hdr(VIRTIO_GPU_CMD_RESOURCE_UNREF),
+					      .resource_id = 2};
+	CHECK_EQ_U(tg_cmd(&g, &u, sizeof(u)), VIRTIO_GPU_RESP_OK_NODATA);
+	CHECK_EQ_U(tg_create_2d(&g, 3, VIRTIO_GPU_FORMAT_R8G8B8A8_UNORM, 1, 1),
+		   VIRTIO_GPU_RESP_OK_NODATA);
+
+	/* SUBMIT_3D of 4 MiB + 4 bytes of commands. */
+	struct virtio_gpu_ctx_create cc = {.hdr = tg_hdr(VIRTIO_GPU_CMD_CTX_CREATE), .nlen = 1};
+	cc.hdr.ctx_id = 1;
+	CHECK_EQ_U(tg_cmd(&g, &cc, sizeof(cc)), VIRTIO_GPU_RESP_OK_NODATA);
+	size_t cmd_bytes = (4u << 20) + 4;
+	uint8_t *req = calloc(1, sizeof(struct virtio_gpu_cmd_submit) + cmd_bytes);
+	struct virtio_gpu_cmd_submit sub = {.hdr = tg_hdr(VIRTIO_GPU_CMD_SUBMIT_3D),
+					    .size = (uint32_t)cmd_bytes};
+	sub.hdr.ctx_id = 1;
+	memcpy(req, &sub, sizeof(sub));
+	CHECK_EQ_U(tg_cmd(&g, req, sizeof(sub) + cmd_bytes), VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
+	sub.size = 4u << 20; /* exactly the cap: zero dwords are NOPs */
+	memcpy(req, &sub, sizeof(sub));
+	CHECK_EQ_U(tg_cmd(&g, req, sizeof(sub) + sub.size), VIRTIO_GPU_RESP_OK_NODATA);
+	free(req);
+	tg_finish(&g);
+	be->impl->destroy(be);
+}
+
 int
 main(void)
 {
@@ -177,5 +218,6 @@ main(void)
 	test_capset_bounds();
 	test_capset_repeat();
 	test_backing_outside_ram();
+	test_device_caps();
 	return vgp_test_result("test_vug_hostile");
 }

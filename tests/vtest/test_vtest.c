@@ -706,6 +706,22 @@ bad_duplicate_id(int fd)
 	return create2(fd, 9, TARGET_BUFFER, FMT_R8_UNORM, BIND_CUSTOM, 8, 1, 8) == -1;
 }
 
+/* Four 1 GiB backings reach the client's VR_MAX_BACKING_BYTES (4 GiB); the fifth
+ * is refused. The memfds are never touched, so no memory is used. */
+static bool
+bad_backing_total(int fd)
+{
+	for (uint32_t i = 0; i < 4; i++) {
+		int m = create2(fd, 20 + i, TARGET_BUFFER, FMT_R8_UNORM, BIND_CUSTOM, 1u << 30, 1,
+				1u << 30);
+		if (m < 0) {
+			return false;
+		}
+		close(m);
+	}
+	return create2(fd, 24, TARGET_BUFFER, FMT_R8_UNORM, BIND_CUSTOM, 4096, 1, 4096) == -1;
+}
+
 static bool
 bad_truncated_payload(int fd)
 {
@@ -733,6 +749,8 @@ static const struct bad_case bad_cases[] = {
 	{"data_size too small", true, bad_data_size_small, "smaller than the 4096 bytes"},
 	{"data_size too large", true, bad_data_size_huge, "above the 1073741824 byte limit"},
 	{"duplicate resource id", true, bad_duplicate_id, "resource 9: resource id already in use"},
+	{"backing total over the cap", true, bad_backing_total,
+	 "resource 24: 4096 more backing bytes exceed the client's 4294967296"},
 };
 
 static bool
