@@ -5,10 +5,11 @@
  *
  * Input:
  *   u16 n, n bytes   copied to offset 0 of the 1 MiB "guest RAM" memfd
- *   then messages:   12-byte header (request, flags, size), then
- *                    min(size, 600) payload bytes (zeros past the input's end:
- *                    a short payload would block the session's read), then
- *                    u8 nfds (mod 10): fds sent with the header as SCM_RIGHTS;
+ *   then messages:   request, flags, size (u32 each), then min(size, 600)
+ *                    payload bytes (zeros past the input's end: a short payload
+ *                    would block the session's read; the header sent carries
+ *                    that length), then u8 nfds (mod 9): fds sent with the
+ *                    message as SCM_RIGHTS (vug_msg_send);
  *                    the RAM memfd for SET_MEM_TABLE / ADD_MEM_REG, an eventfd
  *                    otherwise (kick eventfds are kept and signalled after every
  *                    message, so the rings are walked and the device runs).
@@ -26,6 +27,7 @@
 #include "fuzz_target.h"
 #include "vgp_vhost_user.h"
 #include "vr_null.h"
+#include "vug_msg.h"
 #include "vug_session.h"
 
 #define FUZZ_RAM_BYTES (1u << 20)
@@ -96,39 +98,23 @@ pump(struct run *r)
 static bool
 send_message(struct run *r, struct fuzz_in *in, int ram_fd)
 {
-	uint8_t msg[sizeof(struct vhost_user_hdr) + FUZZ_MAX_PAYLOAD];
-	struct vhost_user_hdr hdr = {fuzz_u32(in), fuzz_u32(in), fuzz_u32(in)};
-	memcpy(msg, &hdr, sizeof(hdr));
+	uint8_t payload[FUZZ_MAX_PAYLOAD];
+	uint32_t request = fuzz_u32(in), flags = fuzz_u32(in), size = fuzz_u32(in);
 	const uint8_t *pl;
-	size_t n = hdr.size < FUZZ_MAX_PAYLOAD ? hdr.size : FUZZ_MAX_PAYLOAD;
-	memset(msg + sizeof(hdr), 0, n);
+	size_t n = size < FUZZ_MAX_PAYLOAD ? size : FUZZ_MAX_PAYLOAD;
+	memset(payload, 0, n);
 	size_t got = fuzz_take(in, n, &pl);
-	memcpy(msg + sizeof(hdr), pl, got);
-	unsigned nfds = fuzz_u8(in) % 10;
-	int fds[10];
-	bool mem = hdr.request == VHOST_USER_SET_MEM_TABLE || hdr.request == VHOST_USER_ADD_MEM_REG;
+	memcpy(payload, pl, got);
+	unsigned nfds = fuzz_u8(in) % (VHOST_USER_MAX_FDS + 1);
+	int fds[VHOST_USER_MAX_FDS];
+	bool mem = request == VHOST_USER_SET_MEM_TABLE || request == VHOST_USER_ADD_MEM_REG;
 	for (unsigned i = 0; i < nfds; i++) {
 		fds[i] = mem && ram_fd >= 0 ? dup(ram_fd) : eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	}
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int) * 10)];
-	} ctl;
-	struct iovec iov = {msg, sizeof(hdr) + n};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-	if (nfds) {
-		mh.msg_control = ctl.buf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
-		memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
-	}
-	bool sent = sendmsg(r->peer, &mh, MSG_NOSIGNAL) == (ssize_t)iov.iov_len;
+	bool sent = vug_msg_send(r->peer, request, flags, payload, (uint32_t)n, fds, nfds);
 	for (unsigned i = 0; i < nfds; i++) {
 		/* Keep kick eventfds to signal later; the session has its own copies. */
-		if (hdr.request == VHOST_USER_SET_VRING_KICK && r->nkicks < FUZZ_MAX_KICKS) {
+		if (request == VHOST_USER_SET_VRING_KICK && r->nkicks < FUZZ_MAX_KICKS) {
 			r->kicks[r->nkicks++] = fds[i];
 		} else {
 			close(fds[i]);
