@@ -44,12 +44,14 @@ bench-readme: build
 	python3 $(BUILD)/bench/pvgpu-bench --quick --out $(BENCH_OUT) $(BENCH_ARGS)
 	python3 bench/readme-figures.py $(BENCH_OUT) README.md
 
-# Unit, protocol, shader and guest suites again under AddressSanitizer + UBSan.
+# Unit, protocol, shader, guest, qemu-glue and fuzz-regressions suites again under
+# AddressSanitizer + UBSan.
 asan: deps
 	@[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined \
 		-Db_lundef=false $(MESON_ARGS)
 	ninja -C build-asan
-	meson test -C build-asan --print-errorlogs --suite unit --suite protocol --suite shader --suite guest --suite qemu-glue
+	meson test -C build-asan --print-errorlogs --suite unit --suite protocol --suite shader --suite guest --suite qemu-glue \
+		--suite fuzz-regressions
 	@python3 scripts/test-summary.py build-asan
 
 # Every libFuzzer target for FUZZ_SECONDS each (tests/fuzz/README.md); clang
