@@ -4,8 +4,8 @@
  * Input: raw virgl command-buffer dwords (a trailing partial dword is dropped),
  * submitted once to context 1 of the protocol tests' fixture (resources 1-7,
  * sub-context 1, objects 10-21; tests/protocol/fixture.h), so that commands
- * naming those handles reach the deep paths. Afterwards the context is used
- * once more (an empty submit) to check that a broken context stays usable.
+ * naming those handles reach the deep paths. An empty submit follows, which a
+ * context broken by the first must refuse cleanly.
  */
 #include <stdlib.h>
 
