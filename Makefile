@@ -5,7 +5,8 @@
 # Also: make asan | valgrind | soak (SOAK_SECONDS, default 60).
 # Variables: BUILD (build dir), MESON_ARGS (extra `meson setup` options),
 #            SUITES (meson test --suite list, default: all), DEMO_SECONDS,
-#            BENCH_ARGS (pvgpu-bench options, e.g. --quick), BENCH_OUT.
+#            BENCH_ARGS (pvgpu-bench options, e.g. --quick), BENCH_OUT,
+#            FUZZ_SECONDS (per target, `make fuzz`), FUZZ_TARGETS (default: all).
 
 BUILD ?= build
 MESON_ARGS ?=
@@ -14,8 +15,10 @@ DEMO_SECONDS ?= 10
 BENCH_ARGS ?=
 BENCH_OUT ?= out/bench
 SOAK_SECONDS ?= 60
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 
-.PHONY: all deps build test demo bench bench-readme asan valgrind soak clean format-check
+.PHONY: all deps build test demo bench bench-readme asan valgrind soak fuzz clean format-check
 
 all: build
 
@@ -43,12 +46,14 @@ bench-readme: build
 	python3 $(BUILD)/bench/pvgpu-bench --quick --out $(BENCH_OUT) $(BENCH_ARGS)
 	python3 bench/readme-figures.py $(BENCH_OUT) README.md
 
-# Unit, protocol, shader and guest suites again under AddressSanitizer + UBSan.
+# Unit, protocol, shader, guest, qemu-glue and fuzz-regressions suites again under
+# AddressSanitizer + UBSan.
 asan: deps
 	@[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined \
 		-Db_lundef=false $(MESON_ARGS)
 	ninja -C build-asan
-	meson test -C build-asan --print-errorlogs --suite unit --suite protocol --suite shader --suite guest --suite qemu-glue
+	meson test -C build-asan --print-errorlogs --suite unit --suite protocol --suite shader --suite guest --suite qemu-glue \
+		--suite fuzz-regressions
 	@python3 scripts/test-summary.py build-asan
 
 # Fault-isolation soak, full length (tests/soak/run-soak.py; `make test` runs a
@@ -71,8 +76,18 @@ valgrind: build
 	PVGPU_VALGRIND_SUPP=$(CURDIR)/tests/valgrind.supp meson test -C $(BUILD) --print-errorlogs \
 		--wrapper $(CURDIR)/tests/valgrind-wrap.sh --timeout-multiplier 10 $(VALGRIND_TESTS)
 
+# Every libFuzzer target for FUZZ_SECONDS each (tests/fuzz/README.md); clang
+# build in build-fuzz with ASan + UBSan and coverage instrumentation everywhere.
+fuzz: deps
+	@[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true -Dapps=disabled \
+		-Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link \
+		-Dc_link_args=-fsanitize=fuzzer-no-link
+	ninja -C build-fuzz
+	python3 tests/fuzz/run-fuzz.py --build build-fuzz --seconds $(FUZZ_SECONDS) --out out/fuzz \
+		$(FUZZ_TARGETS)
+
 format-check:
 	@scripts/format-check.sh
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz

@@ -87,7 +87,7 @@ vr_device_ctx_create(struct vr_device *dev, uint32_t id, const char *name, const
 		return NULL;
 	}
 	if (dev->contexts.count >= VR_MAX_CONTEXTS) {
-		*why = "too many contexts";
+		*why = "too many contexts (VR_MAX_CONTEXTS per client)";
 		return NULL;
 	}
 	struct vr_ctx *ctx = calloc(1, sizeof(*ctx));

@@ -109,7 +109,8 @@ vr_ctx_object_alloc(struct vr_ctx *ctx, uint32_t handle, uint32_t type)
 		return NULL;
 	}
 	if (ctx->sub->objects.count >= VR_MAX_OBJECTS) {
-		vr_ctx_error(ctx, "too many objects");
+		vr_ctx_error(ctx, "too many objects (VR_MAX_OBJECTS %u per sub-context)",
+			     VR_MAX_OBJECTS);
 		return NULL;
 	}
 	struct vr_object *obj = calloc(1, sizeof(*obj));
@@ -215,7 +216,8 @@ vr_ctx_sub_create(struct vr_ctx *ctx, uint32_t id)
 		return false;
 	}
 	if (ctx->sub_ctxs.count >= VR_MAX_SUB_CTXS) {
-		vr_ctx_error(ctx, "too many sub-contexts");
+		vr_ctx_error(ctx, "too many sub-contexts (VR_MAX_SUB_CTXS %u per context)",
+			     VR_MAX_SUB_CTXS);
 		return false;
 	}
 	struct vr_sub_ctx *sub = sub_new(ctx, id);

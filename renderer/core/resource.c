@@ -126,6 +126,11 @@ vr_resource_desc_backing_size(const struct vr_resource_desc *d, uint64_t *size)
 	if (!fi) {
 		return false;
 	}
+	/* No 32-bit size has more than 32 levels; an unvalidated UINT32_MAX would
+	 * otherwise never end the loop (found by the decode-gl fuzzer). */
+	if (d->last_level > 31) {
+		return false;
+	}
 	uint64_t total = 0;
 	uint32_t layers = desc_layers(d);
 	for (uint32_t l = 0; l <= d->last_level; l++) {
@@ -160,12 +165,22 @@ vr_device_resource_create(struct vr_device *dev, uint32_t id, const struct vr_re
 		return NULL;
 	}
 	if (dev->resources.count >= VR_MAX_RESOURCES) {
-		*why = "too many resources";
+		*why = "too many resources (VR_MAX_RESOURCES per client)";
 		return NULL;
 	}
 	const char *bad = desc_check(desc);
 	if (bad) {
 		*why = bad;
+		return NULL;
+	}
+	uint64_t host_bytes = 0;
+	if (!vr_resource_desc_backing_size(desc, &host_bytes) ||
+	    host_bytes > VR_MAX_RESOURCE_BYTES - dev->resource_bytes) {
+		*why = "the client's resources would exceed VR_MAX_RESOURCE_BYTES of host storage";
+		return NULL;
+	}
+	if (backing && !vr_device_backing_fits(dev, backing->size)) {
+		*why = "the client's backings would exceed VR_MAX_BACKING_BYTES";
 		return NULL;
 	}
 	struct vr_resource *res = calloc(1, sizeof(*res));
@@ -189,7 +204,17 @@ vr_device_resource_create(struct vr_device *dev, uint32_t id, const struct vr_re
 		return NULL;
 	}
 	res->backing = backing;
+	res->host_bytes = host_bytes;
+	res->backing_bytes = backing ? backing->size : 0;
+	dev->resource_bytes += host_bytes;
+	dev->backing_bytes += res->backing_bytes;
 	return res;
+}
+
+bool
+vr_device_backing_fits(const struct vr_device *dev, uint64_t size)
+{
+	return size <= VR_MAX_BACKING_BYTES - dev->backing_bytes;
 }
 
 void
@@ -213,10 +238,12 @@ vr_resource_level_pitch(const struct vr_resource *res, uint32_t level, uint32_t 
 bool
 vr_resource_attach_backing(struct vr_resource *res, struct vr_backing *backing)
 {
-	if (res->backing) {
+	if (res->backing || !vr_device_backing_fits(res->dev, backing->size)) {
 		return false;
 	}
 	res->backing = backing;
+	res->backing_bytes = backing->size;
+	res->dev->backing_bytes += backing->size;
 	return true;
 }
 
@@ -233,6 +260,8 @@ vr_resource_unref(struct vr_resource *res)
 		return;
 	}
 	res->dev->backend->impl->resource_destroy(res->dev->backend, res);
+	res->dev->resource_bytes -= res->host_bytes;
+	res->dev->backing_bytes -= res->backing_bytes;
 	if (res->backing && res->backing->release) {
 		res->backing->release(res->backing);
 	}

@@ -34,6 +34,19 @@
 #define VR_MAX_ARRAY_LAYERS 2048
 #define VR_MAX_BUFFER_SIZE (1u << 30) /* 1 GiB: above any sane guest buffer */
 #define VR_MAX_SHADER_TEXT (1u << 20) /* 1 MiB of TGSI text; Mesa's largest is 24 KB */
+/*
+ * Caps on the memory one client (one vr_device: a vtest connection, a VM) makes
+ * the host hold through its live resources, so no guest can exhaust the host
+ * with many resources that are each within the per-resource limits above.
+ * Host storage counts each resource's tight size (all levels, layers and
+ * samples): 8 GiB is above what real GPUs give one application and far above
+ * Mesa's needs (glmark2 stays below 200 MB). Guest backing counts the bytes of
+ * guest memory attached, which for vtest are host memfds the server maps:
+ * 4 GiB is four of the largest backings vtest allows (VT_MAX_BACKING_SIZE).
+ * Exceeding either refuses that resource only.
+ */
+#define VR_MAX_RESOURCE_BYTES (8ull << 30)
+#define VR_MAX_BACKING_BYTES (4ull << 30)
 
 /* ------------------------------------------------------------- resources */
 
@@ -66,7 +79,11 @@ struct vr_resource {
 	struct vr_resource_desc desc;
 	struct vr_backing *backing; /* may be NULL (no guest memory yet / MSAA) */
 	struct vr_device *dev;
-	void *backend_priv; /* owned by the backend */
+	uint64_t host_bytes;    /* counted in dev->resource_bytes while alive */
+	uint64_t backing_bytes; /* backing->size when attached, counted in dev->backing_bytes
+				 * (a transport may change the size later: virtio
+				 * ATTACH_BACKING fills guest pages in place) */
+	void *backend_priv;     /* owned by the backend */
 };
 
 /** Width, height or depth of `level` of a base size (minimum 1). */
@@ -207,6 +224,8 @@ struct vr_device {
 	struct vr_hash contexts;    /* id -> struct vr_ctx * */
 	struct vgp_caps_v2 caps;
 	uint64_t submits;
+	uint64_t resource_bytes; /* host storage of live resources (<= VR_MAX_RESOURCE_BYTES) */
+	uint64_t backing_bytes;  /* guest backing attached to them (<= VR_MAX_BACKING_BYTES) */
 };
 
 /** Creates a device over a backend (not owned). NULL on allocation failure. */
@@ -232,7 +251,9 @@ struct vr_resource *vr_device_resource_create(struct vr_device *dev, uint32_t id
 /**
  * Attaches guest memory to a resource created without it (vtest creates the
  * resource first so that its description is validated before anything is sized
- * from it). Ownership passes to the resource. False if it already has a backing.
+ * from it). Ownership passes to the resource. False (the caller keeps it) if it
+ * already has a backing or the client's backing total would pass
+ * VR_MAX_BACKING_BYTES.
  */
 /**
  * Row and layer pitch of a level in Mesa's guest backing layout: rows of
@@ -243,6 +264,10 @@ void vr_resource_level_pitch(const struct vr_resource *res, uint32_t level, uint
 			     uint32_t *layer_stride);
 
 bool vr_resource_attach_backing(struct vr_resource *res, struct vr_backing *backing);
+
+/** True when `size` more bytes of backing stay within VR_MAX_BACKING_BYTES for `dev`
+ *  (transports ask before allocating host memory for a backing). */
+bool vr_device_backing_fits(const struct vr_device *dev, uint64_t size);
 
 /** Drops the table's reference. False if the id is unknown. */
 bool vr_device_resource_unref(struct vr_device *dev, uint32_t id);

@@ -292,7 +292,9 @@ set_constant_buffer(struct vr_backend_ctx *bctx, uint32_t stage, uint32_t index,
 		k->data = p;
 		k->cap = count;
 	}
-	memcpy(k->data, data, (size_t)count * 4);
+	if (count) { /* k->data is still NULL when a stage only ever got 0 constants */
+		memcpy(k->data, data, (size_t)count * 4);
+	}
 	k->count = count;
 	k->gen = ++c->be->const_gen;
 }

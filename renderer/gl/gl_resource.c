@@ -152,6 +152,17 @@ texture_create(struct gl_backend *be, struct vr_resource *res, struct gl_resourc
 		glDeleteTextures(1, &gr->id);
 		return false;
 	}
+	/* GL leaves new storage undefined: a driver may hand out memory an earlier
+	 * resource (of any guest) used. Zero it so a read-back before the first write
+	 * shows nothing (CVE-2022-0175 class). Formats glClearTexImage refuses
+	 * (compressed ones) raise an error we drop; the driver's contents stay. */
+	if (be->gl_version >= 44) {
+		for (uint32_t l = 0; l <= (d->nr_samples > 1 ? 0 : d->last_level); l++) {
+			glClearTexImage(gr->id, (GLint)l, gr->fmt->format, gr->fmt->type, NULL);
+		}
+		while (glGetError() != GL_NO_ERROR) {
+		}
+	}
 	return true;
 }
 
@@ -193,6 +204,11 @@ gl_buffer_get(struct gl_backend *be, struct vr_resource *res)
 		glGenBuffers(1, &gr->id);
 		glBindBuffer(GL_COPY_WRITE_BUFFER, gr->id);
 		glBufferData(GL_COPY_WRITE_BUFFER, res->desc.width, NULL, GL_DYNAMIC_DRAW);
+		/* Undefined contents, like textures (see texture_create): zero them. */
+		if (be->gl_version >= 43) {
+			glClearBufferData(GL_COPY_WRITE_BUFFER, GL_R8, GL_RED, GL_UNSIGNED_BYTE,
+					  NULL);
+		}
 		gl_check(be, "buffer creation");
 	}
 	return gr->id;

@@ -439,6 +439,12 @@ attach_shm(struct vt_conn *conn, struct vr_resource *res, uint32_t data_size)
 		return fail(conn, "resource %u: data_size %u smaller than the %llu bytes it needs",
 			    res->id, data_size, (unsigned long long)need);
 	}
+	/* vtest has no error reply for RESOURCE_CREATE2: the client that passes
+	 * its cap loses its connection; other clients are not affected. */
+	if (!vr_device_backing_fits(conn->dev, data_size)) {
+		return fail(conn, "resource %u: %u more backing bytes exceed the client's %llu",
+			    res->id, data_size, (unsigned long long)VR_MAX_BACKING_BYTES);
+	}
 	int fd = -1;
 	const char *why = "";
 	struct vr_backing *backing =
@@ -447,8 +453,13 @@ attach_shm(struct vt_conn *conn, struct vr_resource *res, uint32_t data_size)
 		return fail(conn, "resource %u: %s", res->id, why);
 	}
 	/* The resource was created without backing so that its description was
-	 * validated before we sized anything from it; the core releases it on unref. */
-	vr_resource_attach_backing(res, backing);
+	 * validated before we sized anything from it; the core releases it on unref.
+	 * attach_shm checked the client's backing total before allocating. */
+	if (!vr_resource_attach_backing(res, backing)) {
+		vt_shm_backing_fd_sent(backing, fd); /* closes our copy unless pooled */
+		backing->release(backing);
+		return fail(conn, "resource %u: backing refused", res->id);
+	}
 	send_fd(conn, fd);
 	vt_shm_backing_fd_sent(backing, fd);
 	return true;

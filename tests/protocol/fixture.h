@@ -149,12 +149,13 @@ fx_objects(struct fx *f)
 	CHECK(fx_submit(f), "fixture objects: %s", f->ctx->error);
 }
 
-/* Device + resources + context 1 with sub-context 1 current (+ objects). */
+/* Device over `be` (owned by the fixture from now on) + resources + context 1
+ * with sub-context 1 current (+ objects). */
 static inline void
-fx_init(struct fx *f, bool objects)
+fx_init_backend(struct fx *f, struct vr_backend *be, bool objects)
 {
 	memset(f, 0, sizeof(*f));
-	f->be = vr_null_backend_create();
+	f->be = be;
 	f->dev = vr_device_create(f->be);
 	f->e = vgp_enc_new();
 	const char *why = NULL;
@@ -173,6 +174,13 @@ fx_init(struct fx *f, bool objects)
 	if (objects) {
 		fx_objects(f);
 	}
+}
+
+/* The same on the null backend. */
+static inline void
+fx_init(struct fx *f, bool objects)
+{
+	fx_init_backend(f, vr_null_backend_create(), objects);
 }
 
 static inline void

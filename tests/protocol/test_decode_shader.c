@@ -97,6 +97,10 @@ test_errors(void)
 	expect_shader_error("total above VR_MAX_SHADER_TEXT", "text length");
 
 	fx_init(&F, false);
+	vgp_enc_create_shader_chunk(F.e, 50, 0, 0x7fffffffu, 1, text, 40);
+	expect_shader_error("total 2^31-1 (CVE-2017-6355 class)", "text length");
+
+	fx_init(&F, false);
 	vgp_enc_create_shader_chunk(F.e, 50, 0, 0, 1, text, 40);
 	expect_shader_error("total 0", "text length");
 

@@ -236,6 +236,44 @@ test_bad_text(void)
 	CHECK(translate_copy(nonl, strlen(nonl), VR_GLSL_330_CORE, NULL, 0), "no trailing newline");
 }
 
+/* CVE-2017-6209 / -5580 class: over-long identifiers, numbers and lines are
+ * refused or truncated without writing past any fixed-size buffer. */
+static void
+test_long_tokens(void)
+{
+	size_t n = 200000;
+	char *id = malloc(n + 1);
+	memset(id, 'A', n);
+	id[n] = '\0';
+	static const char *const shapes[] = {
+		"FRAG\nDCL IN[0], %s\nEND\n",              /* semantic name */
+		"FRAG\nDCL TEMP[0]\n0: %s TEMP[0]\nEND\n", /* opcode */
+		"FRAG\nPROPERTY %s 1\nEND\n",              /* property name */
+		"%s\nEND\n",                               /* processor header */
+		"FRAG\nDCL TEMP[0]\n0: TEX TEMP[0], TEMP[0], SAMP[0], %s\nEND\n",
+		"FRAG\nDCL %s[0]\nEND\n", /* register file */
+	};
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		size_t cap = n + 128;
+		char *text = malloc(cap);
+		snprintf(text, cap, shapes[i], id);
+		char name[32];
+		snprintf(name, sizeof(name), "long-token-%zu", i);
+		expect_fail(name, text, "line ");
+		free(text);
+	}
+	/* A 200000-digit register index and immediate. */
+	memset(id, '9', n);
+	char *text = malloc(n + 64);
+	snprintf(text, n + 64, "FRAG\nDCL TEMP[%s]\nEND\n", id);
+	expect_fail("long-index", text, "line 2:");
+	snprintf(text, n + 64, "FRAG\nIMM[0] FLT32 {%s, 0, 0, 0}\nEND\n", id);
+	char err[256] = "";
+	translate_copy(text, strlen(text), VR_GLSL_330_CORE, err, sizeof(err)); /* either way */
+	free(text);
+	free(id);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -245,6 +283,7 @@ main(int argc, char **argv)
 	}
 	test_bad_text();
 	test_limits();
+	test_long_tokens();
 	test_garbage();
 	test_truncation(argv[1]);
 	test_mutations(argv[1]);

@@ -87,6 +87,13 @@ test_desc_validation(void)
 	d = desc(PIPE_TEXTURE_CUBE, 67, 4, 4, 1, 1, 2);
 	CHECK(vr_resource_desc_backing_size(&d, &size) && size == 6 * 4 * (16 + 4 + 1),
 	      "cube backing %llu", (unsigned long long)size);
+	/* Sizing runs on unvalidated descriptions too: a huge level count must fail
+	 * at once instead of looping 2^32 times (fuzz regression). */
+	d = desc(PIPE_TEXTURE_2D, 2, 4, 4, 1, 1, 0);
+	d.last_level = UINT32_MAX;
+	CHECK(!vr_resource_desc_backing_size(&d, &size), "last_level UINT32_MAX sized");
+	d.last_level = 32;
+	CHECK(!vr_resource_desc_backing_size(&d, &size), "last_level 32 sized");
 	vr_device_destroy(dev);
 	be->impl->destroy(be);
 }
@@ -188,11 +195,76 @@ test_refcount(void)
 	fx_finish(&f);
 }
 
+/* CVE-2020-8003 class: a failed creation leaves the backing to the caller (one
+ * release, by the caller), a successful one to the resource (one release, at
+ * its death); never both. */
+struct counted_backing {
+	struct vr_backing b;
+	struct iovec iov;
+	uint8_t mem[64];
+	unsigned *releases;
+};
+
+static void
+counted_release(struct vr_backing *b)
+{
+	struct counted_backing *cb = (struct counted_backing *)b;
+	(*cb->releases)++;
+	free(cb);
+}
+
+static struct vr_backing *
+counted_new(unsigned *releases)
+{
+	struct counted_backing *cb = calloc(1, sizeof(*cb));
+	cb->iov = (struct iovec){cb->mem, sizeof(cb->mem)};
+	cb->b = (struct vr_backing){.iov = &cb->iov,
+				    .iov_count = 1,
+				    .size = sizeof(cb->mem),
+				    .release = counted_release};
+	cb->releases = releases;
+	return &cb->b;
+}
+
+static void
+test_backing_ownership(void)
+{
+	struct fx f;
+	fx_init(&f, false);
+	unsigned releases = 0;
+	const char *why = NULL;
+	struct vr_resource_desc d = desc(PIPE_BUFFER, VIRGL_FORMAT_R8_UNORM, 64, 1, 1, 1, 0);
+	/* Duplicate id, id 0, bad description: refused, backing untouched. */
+	struct vr_backing *b = counted_new(&releases);
+	CHECK(!vr_device_resource_create(f.dev, 1, &d, b, &why), "duplicate id accepted");
+	CHECK(!vr_device_resource_create(f.dev, 0, &d, b, &why), "id 0 accepted");
+	d.last_level = 40;
+	CHECK(!vr_device_resource_create(f.dev, 90, &d, b, &why), "bad description accepted");
+	CHECK_EQ_U(releases, 0);
+	b->release(b);
+	CHECK_EQ_U(releases, 1);
+	/* Accepted: released exactly once, when the last reference goes. */
+	d.last_level = 0;
+	b = counted_new(&releases);
+	struct vr_resource *res = vr_device_resource_create(f.dev, 90, &d, b, &why);
+	CHECK(res != NULL, "buffer 90: %s", why ? why : "?");
+	struct vr_backing *b2 = counted_new(&releases);
+	CHECK(res && !vr_resource_attach_backing(res, b2), "second backing attached");
+	b2->release(b2);
+	CHECK_EQ_U(releases, 2);
+	CHECK(vr_device_resource_unref(f.dev, 90), "unref 90");
+	CHECK(!vr_device_resource_unref(f.dev, 90), "second unref of 90");
+	CHECK_EQ_U(releases, 3);
+	fx_finish(&f);
+	CHECK_EQ_U(releases, 3);
+}
+
 int
 main(void)
 {
 	test_desc_validation();
 	test_transfer_boxes();
 	test_refcount();
+	test_backing_ownership();
 	return vgp_test_result("test_core");
 }
