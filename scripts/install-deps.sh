@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="
-build-essential pkg-config meson ninja-build clang clang-format
+build-essential pkg-config meson ninja-build clang clang-format libclang-rt-14-dev
 libseccomp-dev valgrind strace
 libepoxy-dev libegl-dev libgbm-dev libdrm-dev libpng-dev libx11-dev libsdl2-dev libxtst-dev
 libgl1-mesa-dri libegl-mesa0 libgl1-mesa-dev
