@@ -150,7 +150,7 @@ on_sigsys(int sig, siginfo_t *si, void *uctx)
  * What a process serving one guest does after its renderer is up. Traced with
  * scripts/sandbox-syscalls.py (strace of --sandbox=log runs: glmark2 --validate,
  * glxgears with malformed clients, the qemu-glue simulator's gpu, bench and
- * hostile scenarios; docs/SECURITY-sandbox.md): every call seen is here. The
+ * hostile scenarios; docs/SECURITY.md): every call seen is here. The
  * few marked "unseen" were not in those traces but are made by glibc or Mesa on
  * paths the traces do not reach, and give nothing beyond the rest. Syscalls
  * with argument checks are in add_restricted().
