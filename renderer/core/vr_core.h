@@ -34,6 +34,10 @@
 #define VR_MAX_ARRAY_LAYERS 2048
 #define VR_MAX_BUFFER_SIZE (1u << 30) /* 1 GiB: above any sane guest buffer */
 #define VR_MAX_SHADER_TEXT (1u << 20) /* 1 MiB of TGSI text; Mesa's largest is 24 KB */
+/* Vertex invocations (count x instances) one DRAW_VBO may ask for: a software
+ * renderer spends seconds per 10^8, so a guest asking for 2^32 would hold the
+ * host for minutes. glmark2's largest draw is under 10^6. */
+#define VR_MAX_DRAW_INVOCATIONS (1ull << 27)
 /*
  * Caps on the memory one client (one vr_device: a vtest connection, a VM) makes
  * the host hold through its live resources, so no guest can exhaust the host

@@ -69,6 +69,15 @@ decode_draw_vbo(struct vr_ctx *ctx, const uint32_t *cmd, uint32_t len)
 		vr_ctx_error(ctx, "DRAW_VBO: bad primitive mode %u", d.mode);
 		return false;
 	}
+	uint64_t invocations = (uint64_t)d.count * (d.instance_count ? d.instance_count : 1);
+	if (invocations > VR_MAX_DRAW_INVOCATIONS) {
+		vr_ctx_error(ctx,
+			     "DRAW_VBO: %u vertices x %u instances is above the per-draw cap "
+			     "(VR_MAX_DRAW_INVOCATIONS %llu)",
+			     d.count, d.instance_count,
+			     (unsigned long long)VR_MAX_DRAW_INVOCATIONS);
+		return false;
+	}
 	if (len >= VIRGL_DRAW_VBO_SIZE_TESS) {
 		d.vertices_per_patch = cmd[VIRGL_DRAW_VBO_VERTICES_PER_PATCH];
 		d.drawid = cmd[VIRGL_DRAW_VBO_DRAWID];

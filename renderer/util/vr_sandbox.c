@@ -21,6 +21,27 @@
 
 #include "log.h"
 
+/* ASan/LSan's runtime calls sigaltstack, and LeakSanitizer stops the world with
+ * ptrace at exit: a sanitizer build tests our code, not the filter, so its
+ * default is off (explicit --sandbox=on still applies it). */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZER_BUILD 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZER_BUILD 1
+#endif
+#endif
+
+bool
+vr_sandbox_sanitizer_build(void)
+{
+#ifdef SANITIZER_BUILD
+	return true;
+#else
+	return false;
+#endif
+}
+
 bool
 vr_sandbox_available(void)
 {
@@ -39,7 +60,8 @@ vr_sandbox_default_mode(void)
 	if (env && vr_sandbox_parse_mode(env, &mode)) {
 		return mode;
 	}
-	return vr_sandbox_available() ? VR_SANDBOX_ON : VR_SANDBOX_OFF;
+	return vr_sandbox_available() && !vr_sandbox_sanitizer_build() ? VR_SANDBOX_ON
+								       : VR_SANDBOX_OFF;
 }
 
 bool

@@ -40,6 +40,9 @@ struct vr_sandbox {
 };
 
 /** True when this build has libseccomp (else only OFF is possible). */
+/** True in ASan/LSan builds, whose runtime needs calls the filter refuses; the
+ *  default mode is then off. */
+bool vr_sandbox_sanitizer_build(void);
 bool vr_sandbox_available(void);
 
 /**

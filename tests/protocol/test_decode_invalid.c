@@ -324,6 +324,19 @@ test_draw_errors(void)
 	struct vgp_enc_draw d = {.count = 3, .indirect_res = 99};
 	vgp_enc_draw_vbo_full(begin(), &d, 20);
 	bad("indirect buffer 99", "unknown resource");
+	/* Found by fuzzing (decode-gl timed out): 240 vertices x 2^24 instances. */
+	struct vgp_enc_draw huge = {.count = 240,
+				    .mode = PIPE_PRIM_TRIANGLES,
+				    .instance_count = 16777215,
+				    .max_index = ~0u};
+	vgp_enc_draw_vbo_full(begin(), &huge, VIRGL_DRAW_VBO_SIZE);
+	bad("4 billion vertex invocations", "above the per-draw cap");
+	struct vgp_enc_draw count = {.count = 0x80000000u,
+				     .mode = PIPE_PRIM_POINTS,
+				     .instance_count = 1,
+				     .max_index = ~0u};
+	vgp_enc_draw_vbo_full(begin(), &count, VIRGL_DRAW_VBO_SIZE);
+	bad("2^31 vertices", "above the per-draw cap");
 	struct vgp_enc_blit b = {.mask = 0xf,
 				 .dst_res = 1,
 				 .dst_format = 2,
