@@ -58,6 +58,12 @@ vug_vring_map(struct vug_vring *vr, const struct vug_mem *mem)
 	if (!d || !a || !u) {
 		return false;
 	}
+	/* The host mapping must be aligned too: a region whose front-end address
+	 * or mmap offset is odd moves aligned guest addresses off alignment
+	 * (found by fuzzing: a misaligned used ring). */
+	if (((uintptr_t)d & 15) || ((uintptr_t)a & 1) || ((uintptr_t)u & 3)) {
+		return false;
+	}
 	vr->desc = d;
 	vr->avail = a;
 	vr->used = u;

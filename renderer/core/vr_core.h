@@ -34,10 +34,11 @@
 #define VR_MAX_ARRAY_LAYERS 2048
 #define VR_MAX_BUFFER_SIZE (1u << 30) /* 1 GiB: above any sane guest buffer */
 #define VR_MAX_SHADER_TEXT (1u << 20) /* 1 MiB of TGSI text; Mesa's largest is 24 KB */
-/* Vertex invocations (count x instances) one DRAW_VBO may ask for: a software
- * renderer spends seconds per 10^8, so a guest asking for 2^32 would hold the
- * host for minutes. glmark2's largest draw is under 10^6. */
-#define VR_MAX_DRAW_INVOCATIONS (1ull << 27)
+/* Vertex invocations (count x instances) one DRAW_VBO may ask for: llvmpipe
+ * spends ~8 s on 2^26 points here, so a guest asking for 2^32 would hold the
+ * host for minutes; 2^24 bounds one draw to about a second. glmark2's largest
+ * draw is under 10^6. */
+#define VR_MAX_DRAW_INVOCATIONS (1ull << 24)
 /*
  * Caps on the memory one client (one vr_device: a vtest connection, a VM) makes
  * the host hold through its live resources, so no guest can exhaust the host
