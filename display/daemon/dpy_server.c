@@ -268,6 +268,23 @@ handle_hello(struct client *c, struct dpy_msg *m)
 	vr_info(VR_CAT_DISPLAY, "VM %s connected with %u scanout(s)", c->name, c->num_scanouts);
 }
 
+/* The VM is gone but its back end keeps the connection: everything of the VM
+ * goes as on a disconnect, and the connection waits for a new HELLO. */
+static void
+handle_bye(struct client *c)
+{
+	dpy_router_vm_remove(c->srv->router, c->vm); /* unlocks its buffers */
+	vr_info(VR_CAT_DISPLAY, "VM %s left (the connection stays)", c->name);
+	c->vm = NULL;
+	c->hello = false;
+	c->kind = 0;
+	c->num_scanouts = 0;
+	memset(c->name, 0, sizeof(c->name));
+	memset(c->bufs, 0, sizeof(c->bufs));
+	memset(c->pending, 0, sizeof(c->pending));
+	memset(c->seq, 0, sizeof(c->seq));
+}
+
 static void
 handle_ctl(struct client *c, struct dpy_msg *m)
 {
@@ -324,6 +341,8 @@ handle_client(struct client *c)
 			handle_frame(c, m);
 		} else if (m->hdr.type == DPY_MSG_DAMAGE) {
 			handle_damage(c, m);
+		} else if (m->hdr.type == DPY_MSG_BYE) {
+			handle_bye(c);
 		} else {
 			handle_cursor(c, m);
 		}

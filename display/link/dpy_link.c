@@ -154,12 +154,10 @@ dpy_link_create(int fd, const char *name, uint32_t num_scanouts, const struct dp
 	return l;
 }
 
-void
-dpy_link_destroy(struct dpy_link *l)
+/* Frees everything but the socket. */
+static void
+free_link(struct dpy_link *l)
 {
-	if (!l) {
-		return;
-	}
 	for (unsigned i = 0; i < DPY_PROTO_MAX_SCANOUTS; i++) {
 		if (l->sc[i].map) {
 			munmap(l->sc[i].map, l->sc[i].size);
@@ -168,8 +166,33 @@ dpy_link_destroy(struct dpy_link *l)
 			close(l->sc[i].memfd);
 		}
 	}
-	close(l->fd);
 	free(l);
+}
+
+void
+dpy_link_destroy(struct dpy_link *l)
+{
+	if (!l) {
+		return;
+	}
+	close(l->fd);
+	free_link(l);
+}
+
+int
+dpy_link_release(struct dpy_link *l)
+{
+	/* Answers to this VM are of no interest now; its owner may be half gone. */
+	l->hooks.mode = NULL;
+	pump_messages(l, NULL);
+	send_msg(l, DPY_MSG_BYE, NULL, 0, NULL, 0, -1);
+	int fd = l->fd;
+	if (l->dead) {
+		close(fd);
+		fd = -1;
+	}
+	free_link(l);
+	return fd;
 }
 
 int

@@ -49,6 +49,17 @@ struct dpy_link *dpy_link_create(int fd, const char *name, uint32_t num_scanouts
 				 void (*pump)(void *ctx), void *pump_ctx, const char **why);
 /** Disconnects (the daemon shows "no signal" where this VM was). Accepts NULL. */
 void dpy_link_destroy(struct dpy_link *l);
+/**
+ * Ends the VM but not the connection: says BYE (the daemon forgets the VM's
+ * scanouts, frames and cursor as on a disconnect), frees the link and returns
+ * its socket, still connected, for a later dpy_link_create (a new HELLO).
+ * What the daemon sent before it read BYE and is already here is discarded;
+ * a MODE still on its way then reaches the next link's hook before that
+ * link's own MODEs, which supersede it. -1 (the socket closed) when the link
+ * was dead or BYE could not be sent. A back end that dropped its privileges
+ * keeps reaching a daemon it could no longer connect to this way.
+ */
+int dpy_link_release(struct dpy_link *l);
 
 /** The socket to poll; dispatch when readable. */
 int dpy_link_fd(const struct dpy_link *l);

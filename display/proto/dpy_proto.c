@@ -263,6 +263,8 @@ dpy_proto_check_client(const struct dpy_msg *m, bool hello_done, uint32_t kind,
 		return check_damage(m, num_scanouts);
 	case DPY_MSG_CURSOR:
 		return check_cursor(m, num_scanouts);
+	case DPY_MSG_BYE:
+		return m->hdr.size || m->fd >= 0 ? "BYE: a payload or an fd" : NULL;
 	default:
 		return "unexpected message type";
 	}

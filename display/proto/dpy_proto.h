@@ -34,6 +34,7 @@ enum dpy_msg_type {
 	DPY_MSG_DAMAGE = 3, /* VM: pixels changed; present them */
 	DPY_MSG_CURSOR = 4, /* VM */
 	DPY_MSG_CTL_REQUEST = 5,
+	DPY_MSG_BYE = 6, /* VM, no payload: the guest left; a new HELLO may follow */
 	/* daemon → client */
 	DPY_MSG_WELCOME = 64,
 	DPY_MSG_MODE = 65,
@@ -143,8 +144,9 @@ void dpy_proto_msg_finish(struct dpy_msg *m);
 
 /**
  * Checks a message from a client whose hello said `num_scanouts` (0 before
- * the hello, for control clients too). NULL when it is well-formed, else
- * what is wrong. Frame memory (fd size, seals) is checked where it is mapped.
+ * the hello, for control clients too; `hello_done` is false again after a
+ * VM's BYE). NULL when it is well-formed, else what is wrong. Frame memory (fd size, seals) is
+ * checked where it is mapped.
  */
 const char *dpy_proto_check_client(const struct dpy_msg *m, bool hello_done, uint32_t kind,
 				   uint32_t num_scanouts);

@@ -107,6 +107,7 @@ struct hostile {
 	int fd;              /* attached, or -1 */
 	int32_t size_adjust; /* lie in the header's size field */
 	bool two_fds;
+	bool as_ctl; /* the hello (after_hello) is a control client's */
 };
 
 /* Sends one packet with an arbitrary header size and fds. */
@@ -141,6 +142,11 @@ run_hostile(struct env *e, const struct hostile *h, struct dpy_link *good, unsig
 	int sock = connect_client(e);
 	if (h->after_hello) {
 		struct dpy_msg_hello hh = hello("evil", 1);
+		if (h->as_ctl) {
+			hh = (struct dpy_msg_hello){.magic = DPY_PROTO_MAGIC,
+						    .version = DPY_PROTO_VERSION,
+						    .kind = DPY_CLIENT_CTL};
+		}
 		send_raw(sock, DPY_MSG_HELLO, &hh, sizeof(hh), 0, -1, false);
 		pump(e);
 	}
@@ -159,6 +165,65 @@ run_hostile(struct env *e, const struct hostile *h, struct dpy_link *good, unsig
 	CHECK(!dpy_link_busy(good) && dpy_link_alive(good), "%s: good VM not presented", h->what);
 	close(sock);
 	pump(e);
+}
+
+/* BYE: the VM leaves as on a disconnect but the connection stays, and a new
+ * HELLO on it brings a VM back; anything but HELLO after BYE is malformed. */
+static void
+test_bye(struct env *e, const struct dpy_msg_frame *fr)
+{
+	unsigned long dropped = dpy_server_dropped(e->srv);
+	const uint32_t no_signal = dpy_pixels_no_signal_at(0, 0, 32, 24) & 0xffffffu;
+	const char *why = "?";
+	struct dpy_link *l =
+		dpy_link_create(connect_client(e), "again", 1, NULL, 2000, pump, e, &why);
+	CHECK(l != NULL, "link: %s", why);
+	struct test_frame *f = test_frame_new(16, 8, 0x112233);
+	struct dpy_link_frame lf = {16, 8, DPY_FOURCC_XRGB8888, 16 * 4, 0, &f->iov, 1};
+	dpy_link_set_frame(l, 0, &lf);
+	pump(e);
+	CHECK_EQ_U(shown(e, 1), 0x112233);
+	CHECK_EQ_U(dpy_router_vm_count(e->r), 2);
+
+	int fd = dpy_link_release(l);
+	CHECK(fd >= 0, "release kept the socket");
+	pump(e);
+	CHECK_EQ_U(dpy_router_vm_count(e->r), 1);
+	CHECK_EQ_U(dpy_server_client_count(e->srv), 2); /* still connected */
+	CHECK_EQ_U(shown(e, 1), no_signal);
+	CHECK_EQ_U(shown(e, 0), 0x3399cc);
+
+	/* The same name again on the same socket: back on its output. */
+	l = dpy_link_create(fd, "again", 1, NULL, 2000, pump, e, &why);
+	CHECK(l != NULL, "HELLO after BYE: %s", why);
+	f->px[0] = 0x445566;
+	dpy_link_set_frame(l, 0, &lf);
+	pump(e);
+	CHECK_EQ_U(shown(e, 1), 0x445566);
+	struct dpy_rect d = {0, 0, 4, 4};
+	dpy_link_flush(l, 0, &d);
+	pump(e);
+	dpy_link_dispatch(l);
+	CHECK(!dpy_link_busy(l) && dpy_link_alive(l), "second VM presented");
+	CHECK_EQ_U(dpy_server_dropped(e->srv), dropped);
+	dpy_link_destroy(l);
+	pump(e);
+	CHECK_EQ_U(shown(e, 1), no_signal);
+
+	/* After BYE only HELLO: a FRAME gets the client dropped. */
+	int sock = connect_client(e);
+	struct dpy_msg_hello h = hello("bye-frame", 1);
+	send_raw(sock, DPY_MSG_HELLO, &h, sizeof(h), 0, -1, false);
+	send_raw(sock, DPY_MSG_BYE, NULL, 0, 0, -1, false);
+	int mem = memory(16 * 8 * 4, true);
+	send_raw(sock, DPY_MSG_FRAME, fr, sizeof(*fr), 0, mem, false);
+	close(mem);
+	pump(e);
+	CHECK_EQ_U(dpy_server_dropped(e->srv), dropped + 1);
+	CHECK_EQ_U(dpy_router_vm_count(e->r), 1);
+	close(sock);
+	pump(e);
+	test_frame_free(f);
 }
 
 static void
@@ -263,6 +328,11 @@ test_server(void)
 		{"CURSOR image missing", true, DPY_MSG_CURSOR, &cur, sizeof(cur), -1, 0, false},
 		{"CURSOR hotspot", true, DPY_MSG_CURSOR, &cur_hot, sizeof(cur_hot), -1, 0, false},
 		{"CTL from a VM", true, DPY_MSG_CTL_REQUEST, junk, 8, -1, 0, false},
+		{"BYE before HELLO", false, DPY_MSG_BYE, NULL, 0, -1, 0, false},
+		{"BYE with a payload", true, DPY_MSG_BYE, junk, 4, -1, 0, false},
+		{"BYE with an fd", true, DPY_MSG_BYE, NULL, 0, sealed, 0, false},
+		{"BYE size field lies", true, DPY_MSG_BYE, NULL, 0, -1, 4, false},
+		{"BYE from a control client", true, DPY_MSG_BYE, NULL, 0, -1, 0, false, true},
 	};
 	dmg.d.count = 17;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -273,6 +343,7 @@ test_server(void)
 	close(small);
 	close(pipefd[0]);
 	close(pipefd[1]);
+	test_bye(&e, &fr);
 
 	/* A well-formed hostile-looking VM is fine: FRAME on a sealed memfd. */
 	int sock = connect_client(&e);
@@ -348,10 +419,58 @@ test_link_refuses_bad_daemon(void)
 	close(sv[1]);
 }
 
+static unsigned link_modes;
+
+static void
+count_mode(void *opaque, uint32_t s, const struct dpy_mode *m, const uint8_t *edid, size_t len)
+{
+	(void)opaque;
+	(void)s;
+	(void)m;
+	(void)edid;
+	(void)len;
+	link_modes++;
+}
+
+/* The link side of BYE against a scripted daemon: release says BYE and hands
+ * the socket back without passing stale messages on; a dead link gives -1. */
+static void
+test_link_release(void)
+{
+	int sv[2];
+	CHECK(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0, "socketpair");
+	struct dpy_msg_welcome w = {.version = DPY_PROTO_VERSION, .num_outputs = 1};
+	CHECK(dpy_proto_send(sv[1], DPY_MSG_WELCOME, &w, sizeof(w), NULL, 0, -1), "send");
+	const char *why = "?";
+	struct dpy_link_hooks hooks = {.mode = count_mode};
+	struct dpy_link *l = dpy_link_create(sv[0], "vm", 1, &hooks, 500, NULL, NULL, &why);
+	CHECK(l != NULL, "link: %s", why);
+	struct dpy_msg m;
+	CHECK(dpy_proto_recv(sv[1], &m) == 1 && m.hdr.type == DPY_MSG_HELLO, "HELLO");
+	struct dpy_msg_mode md = {.scanout = 0, .enabled = 1, .width = 10, .height = 10};
+	CHECK(dpy_proto_send(sv[1], DPY_MSG_MODE, &md, sizeof(md), NULL, 0, -1), "send");
+	int fd = dpy_link_release(l);
+	CHECK(fd == sv[0], "release returned the socket");
+	CHECK_EQ_U(link_modes, 0); /* the stale MODE went nowhere */
+	CHECK(dpy_proto_recv(sv[1], &m) == 1 && m.hdr.type == DPY_MSG_BYE && m.hdr.size == 0 &&
+		      m.fd < 0,
+	      "BYE on the wire");
+	CHECK(dpy_proto_recv(sv[1], &m) == -2, "nothing after BYE");
+
+	/* HELLO again on it; then the daemon goes away: nothing to give back. */
+	CHECK(dpy_proto_send(sv[1], DPY_MSG_WELCOME, &w, sizeof(w), NULL, 0, -1), "send");
+	l = dpy_link_create(fd, "vm", 1, &hooks, 500, NULL, NULL, &why);
+	CHECK(l != NULL, "link again: %s", why);
+	CHECK(dpy_proto_recv(sv[1], &m) == 1 && m.hdr.type == DPY_MSG_HELLO, "second HELLO");
+	close(sv[1]);
+	CHECK(dpy_link_release(l) == -1, "a dead link gives no socket");
+}
+
 int
 main(void)
 {
 	test_server();
 	test_link_refuses_bad_daemon();
+	test_link_release();
 	return vgp_test_result("dpy-proto");
 }
