@@ -3,6 +3,8 @@
  *   qemu ... -chardev socket,id=gpu,path=SOCK -device vhost-user-gpu-pci,chardev=gpu
  * One process per VM; each connection gets a fresh virtio-gpu device.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +37,7 @@ struct options {
 	struct vug_server_options server;
 	enum { BACKEND_GL, BACKEND_NULL } backend;
 	const char *render_node;
+	const char *stats_file;
 	struct vug_dpy_options display;
 	int sandbox_mode; /* an enum vr_sandbox_mode, or -1: not given */
 	const char *sandbox_user;
@@ -68,12 +71,14 @@ usage(FILE *out)
 		"      --max-outputs=N     scanouts, 1..16 (default 1)\n"
 		"      --resolution=WxH    preferred mode of every scanout (default 1024x768)\n"
 		"      --display=SPEC      show scanouts through the display module instead of\n"
-		"                          QEMU's window: connect:PATH (a pvgpu-display), or\n"
-		"                          headless[:N] / sdl in this process\n"
+		"                          QEMU's window: connect:PATH (a pvgpu-display,\n"
+		"                          connected at start and kept), or headless[:N] / sdl\n"
+		"                          in this process\n"
 		"      --display-name=NAME this VM's name on the display (default: from the\n"
 		"                          socket path, else vm-PID)\n"
 		"      --display-control=PATH  in-process display: serve pvgpu-ctl on PATH\n"
 		"      --stats-file=PATH   append one JSON line of counters per session to PATH\n"
+		"                          (opened at start)\n"
 		"      --sandbox=on|off|log  once set up, drop root (if root) and install a\n"
 		"                          seccomp filter; log: only log forbidden calls\n"
 		"                          (default %s; off with --display=sdl)\n"
@@ -198,7 +203,7 @@ parse_option(int opt, const char *arg, struct options *o)
 		o->display.control_path = arg;
 		return -1;
 	case OPT_STATS_FILE:
-		so->stats_file = arg;
+		o->stats_file = arg;
 		return -1;
 	case OPT_SANDBOX: {
 		enum vr_sandbox_mode m;
@@ -291,15 +296,6 @@ init_sandbox(struct options *o)
 		fprintf(stderr, PROG ": --sandbox: %s\n", why);
 		return false;
 	}
-	/* connect:PATH and --stats-file are opened again for every session, after
-	 * entering: root keeps its uid then (the filter still applies) unless told
-	 * which user can reach those paths. */
-	bool connect = o->display.spec && !strncmp(o->display.spec, "connect:", 8);
-	if (o->sandbox.drop && !o->sandbox_user && (connect || o->server.session.stats_file)) {
-		vr_info(VR_CAT_VHOST, "sandbox: keeping root's uid for %s; give --sandbox-user",
-			connect ? "--display=connect:" : "--stats-file");
-		o->sandbox.drop = false;
-	}
 	o->server.ready = enter_sandbox;
 	o->server.ready_data = o;
 	return true;
@@ -314,7 +310,8 @@ main(int argc, char **argv)
 				       .virgl = true,
 				       .edid = true,
 				       .blob = true,
-				       .context_init = true}},
+				       .context_init = true,
+				       .stats_fd = -1}},
 		.backend = have_gl() ? BACKEND_GL : BACKEND_NULL,
 		.sandbox_mode = -1,
 	};
@@ -342,6 +339,16 @@ main(int argc, char **argv)
 	}
 	if (!init_sandbox(&o)) {
 		return 2;
+	}
+	/* Opened once, before the sandbox: sessions only append to it. */
+	if (o.stats_file) {
+		o.server.session.stats_fd =
+			open(o.stats_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		if (o.server.session.stats_fd < 0) {
+			fprintf(stderr, PROG ": cannot open --stats-file %s: %s\n", o.stats_file,
+				strerror(errno));
+			return 2;
+		}
 	}
 	struct vr_backend *be = NULL;
 	if (o.server.session.virgl) {
@@ -374,6 +381,9 @@ main(int argc, char **argv)
 		o.server.session.ext_display = vug_dpy_ext(dpy);
 	}
 	int status = vug_server_run(&o.server);
+	if (o.server.session.stats_fd >= 0) {
+		close(o.server.session.stats_fd);
+	}
 	vug_dpy_destroy(dpy);
 	if (be) {
 		be->impl->destroy(be);

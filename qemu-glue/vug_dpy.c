@@ -27,6 +27,7 @@ struct vug_dpy {
 	struct vug_ext_display ext;
 	char name[64];
 	const char *connect_path;
+	int kept_fd; /* connect: the daemon connection between sessions (-1: none) */
 	/* In process: */
 	struct dpy_backend *backend;
 	struct dpy_router *router;
@@ -125,9 +126,12 @@ static void
 sink_destroy(struct vug_scanout_sink *base)
 {
 	struct dpy_sink *s = to_sink(base);
-	dpy_link_destroy(s->link);
 	if (s->owner->server) {
+		dpy_link_destroy(s->link);
 		dpy_server_dispatch(s->owner->server); /* the VM leaves the router now */
+	} else {
+		/* The daemon forgets the VM; the connection serves the next one. */
+		s->owner->kept_fd = dpy_link_release(s->link);
 	}
 	close(s->epfd);
 	free(s);
@@ -164,6 +168,61 @@ watch(int epfd, int fd)
 	epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
+/* connect: a fresh connection when there is no kept one (start-up failed, or
+ * the link died). */
+static int
+connect_daemon(const struct vug_dpy *d)
+{
+	vr_warn(VR_CAT_DISPLAY,
+		"connecting to %s for this session: after a privilege drop (--sandbox) this "
+		"works only if the sandbox user can reach it",
+		d->connect_path);
+	int fd = dpy_socket_connect(d->connect_path);
+	if (fd < 0) {
+		vr_warn(VR_CAT_DISPLAY, "cannot connect to %s: %s", d->connect_path,
+			strerror(errno));
+	}
+	return fd;
+}
+
+/* The VM's link: HELLO on the kept connection (once more on a fresh one if
+ * that fails: the daemon may have restarted), or on a socket pair to the
+ * in-process server. NULL when there is no display. */
+static struct dpy_link *
+open_link(struct vug_dpy *d, struct dpy_sink *s, uint32_t num_scanouts)
+{
+	struct dpy_link_hooks hooks = {.mode = link_mode, .opaque = s};
+	for (int attempt = 0; attempt < 2; attempt++) {
+		int fd = -1;
+		if (d->server) {
+			int sv[2];
+			if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0) {
+				dpy_server_add_client(d->server, sv[1]);
+				fd = sv[0];
+			}
+			attempt = 1;
+		} else if (d->kept_fd >= 0) {
+			fd = d->kept_fd;
+			d->kept_fd = -1;
+		} else {
+			fd = connect_daemon(d);
+			attempt = 1;
+		}
+		if (fd < 0) {
+			return NULL;
+		}
+		const char *why = "?";
+		struct dpy_link *l =
+			dpy_link_create(fd, d->name, num_scanouts, &hooks, WELCOME_TIMEOUT_MS,
+					d->server ? pump_server : NULL, d->server, &why);
+		if (l) {
+			return l;
+		}
+		vr_warn(VR_CAT_DISPLAY, "display: %s", why);
+	}
+	return NULL;
+}
+
 static struct vug_scanout_sink *
 ext_open(void *opaque, uint32_t num_scanouts,
 	 void (*set_mode)(void *ctx, uint32_t scanout, uint32_t width, uint32_t height,
@@ -180,30 +239,8 @@ ext_open(void *opaque, uint32_t num_scanouts,
 	s->set_mode = set_mode;
 	s->ctx = ctx;
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
-	int fd = -1;
-	if (d->server) {
-		int sv[2];
-		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0) {
-			dpy_server_add_client(d->server, sv[1]);
-			fd = sv[0];
-		}
-	} else {
-		fd = dpy_socket_connect(d->connect_path);
-		if (fd < 0) {
-			vr_warn(VR_CAT_DISPLAY, "cannot connect to %s: %s", d->connect_path,
-				strerror(errno));
-		}
-	}
-	const char *why = "?";
-	struct dpy_link_hooks hooks = {.mode = link_mode, .opaque = s};
-	if (fd >= 0 && s->epfd >= 0) {
-		s->link = dpy_link_create(fd, d->name, num_scanouts, &hooks, WELCOME_TIMEOUT_MS,
-					  d->server ? pump_server : NULL, d->server, &why);
-		if (!s->link) {
-			vr_warn(VR_CAT_DISPLAY, "display: %s", why);
-		}
-	} else if (fd >= 0) {
-		close(fd);
+	if (s->epfd >= 0) {
+		s->link = open_link(d, s, num_scanouts);
 	}
 	if (!s->link) {
 		if (s->epfd >= 0) {
@@ -254,8 +291,15 @@ vug_dpy_create(const struct vug_dpy_options *o, const char **why)
 	d->ext = (struct vug_ext_display){
 		.open = ext_open, .fd = ext_fd, .dispatch = ext_dispatch, .opaque = d};
 	snprintf(d->name, sizeof(d->name), "%s", o->name);
+	d->kept_fd = -1;
 	if (!strncmp(o->spec, "connect:", 8) && o->spec[8]) {
+		/* Connected now, before any privilege drop, and kept across sessions. */
 		d->connect_path = o->spec + 8;
+		d->kept_fd = dpy_socket_connect(d->connect_path);
+		if (d->kept_fd < 0) {
+			vr_warn(VR_CAT_DISPLAY, "cannot connect to %s now (%s); trying per session",
+				d->connect_path, strerror(errno));
+		}
 		return d;
 	}
 	struct dpy_mode mode = {o->width ? o->width : 1024, o->height ? o->height : 768, 60000};
@@ -288,6 +332,9 @@ vug_dpy_destroy(struct vug_dpy *d)
 {
 	if (!d) {
 		return;
+	}
+	if (d->kept_fd >= 0) {
+		close(d->kept_fd);
 	}
 	dpy_server_destroy(d->server);
 	dpy_router_destroy(d->router);

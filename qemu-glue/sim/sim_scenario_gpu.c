@@ -33,8 +33,9 @@ sim_forget_stats(const struct sim_run *run)
 {
 	/* Once negotiation is over, the previous session on this back end has
 	 * ended (exec: its process was reaped; socket: the server serves one
-	 * session at a time) and its line is written: drop it. */
-	if (run->stats_path) {
+	 * session at a time) and its line is written: drop it. Emptied rather
+	 * than removed: a long-lived back end keeps the file open (O_APPEND). */
+	if (run->stats_path && truncate(run->stats_path, 0) < 0) {
 		unlink(run->stats_path);
 	}
 }

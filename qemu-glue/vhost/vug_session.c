@@ -667,12 +667,8 @@ write_stats(const struct vug_session *s)
 			 ", \"notifications\": %" PRIu64 "}\n",
 			 g.commands, g.errors, g.fences_completed, g.bytes_copied, g.flushes,
 			 s->stats.chains, s->stats.notifications);
-	int fd = open(s->opts.stats_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (fd < 0 || n <= 0 || write(fd, line, (size_t)n) != n) {
-		vr_warn(VR_CAT_VHOST, "cannot write stats to %s", s->opts.stats_file);
-	}
-	if (fd >= 0) {
-		close(fd);
+	if (n <= 0 || (size_t)n >= sizeof(line) || write(s->opts.stats_fd, line, (size_t)n) != n) {
+		vr_warn(VR_CAT_VHOST, "cannot write the stats line: %s", strerror(errno));
 	}
 }
 
@@ -682,7 +678,7 @@ vug_session_destroy(struct vug_session *s)
 	if (!s) {
 		return;
 	}
-	if (s->gpu && s->opts.stats_file) {
+	if (s->gpu && s->opts.stats_fd >= 0) {
 		write_stats(s);
 	}
 	/* The device first: it may hold ring elements and guest pointers. */

@@ -50,9 +50,10 @@ struct vug_session_options {
 	bool blob, context_init;    /* QEMU masks both from the guest; the simulator uses them */
 	struct vr_backend *backend; /* 3D renderer, not owned; NULL for 2D only */
 	uint32_t width, height;     /* preferred mode; 0 = the device's default */
-	/* When set, the session appends one JSON line of device and ring counters
-	 * here when it ends (benchmarks and the simulator read bytes_copied). */
-	const char *stats_file;
+	/* When >= 0, the session appends one JSON line of device and ring counters
+	 * to this fd (opened O_APPEND, not owned) with one write when it ends
+	 * (benchmarks and the simulator read bytes_copied). -1: none. */
+	int stats_fd;
 	const struct vug_ext_display *ext_display; /* NULL: QEMU's display channel */
 };
 

@@ -11,6 +11,11 @@ images the simulator says it drew:
      on SDL) reaches the VM as a display-change event, and it redraws;
   4. VM A disconnecting leaves its outputs on "no signal" and B untouched;
      A reconnecting gets its outputs back.
+--sessions: one long-lived pvgpu-vhost-user --display=connect: serves two VM
+sessions one after the other on its one kept daemon connection (HELLO/BYE),
+the second session's frames reach the outputs; as root once more with
+--sandbox=on, where it runs as nobody and could not connect to the daemon's
+socket itself.
 
   run-display-e2e.py --bindir BUILD [--backend headless|sdl]
 headless captures with pvgpu-ctl capture; sdl runs under Xvfb and captures
@@ -321,12 +326,114 @@ def run_inprocess(args, tmp):
     return 1 if t.failures else 0
 
 
+def sandbox_skip_reason(vhost):
+    """Why the --sandbox=on part cannot run here, or None."""
+    if os.geteuid() != 0:
+        return "not root: there is no privilege drop to show"
+    ldd = subprocess.run(["ldd", vhost], stdout=subprocess.PIPE, text=True).stdout
+    if "libasan" in ldd:
+        return "sanitizer build (the ASan runtime does not survive the seccomp filter)"
+    helptext = subprocess.run([vhost, "--help"], stdout=subprocess.PIPE, text=True).stdout
+    if "built without libseccomp" in helptext:
+        return "built without libseccomp"
+    return None
+
+
+def proc_uid(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("Uid:"):
+                return int(line.split()[1])
+    return None
+
+
+def run_sessions(args, tmp, sandbox, fallback=False):
+    """Two VM sessions in a row through one pvgpu-vhost-user --display=connect:.
+    fallback: the daemon starts only after the back end, and restarts between
+    the sessions: each session then connects itself."""
+    t = Test(args, tmp)
+    vhost = t.bin("qemu-glue", "pvgpu-vhost-user")
+    vm_sock, stats = os.path.join(tmp, "vm.sock"), os.path.join(tmp, "stats.jsonl")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PVGPU_SANDBOX")}
+    what = f"--sandbox={sandbox}" + (", fallback" if fallback else "")
+    daemons, be = [], None
+
+    def start_display():
+        d = Proc("display", [t.bin("display", "pvgpu-display"), "--backend=headless:2",
+                             "--control=" + t.sock, f"--mode={MODE[0]}x{MODE[1]}"])
+        daemons.append(d)
+        return t.check(d.wait_line("listening"), "pvgpu-display started")
+
+    def stop_display():
+        daemons[-1].p.terminate()
+        daemons[-1].p.wait(10)
+
+    try:
+        if not fallback and not start_display():
+            return 1
+        be = Proc("vhost", [vhost, "--socket-path=" + vm_sock, "--no-virgl", "--max-outputs=2",
+                            "--display=connect:" + t.sock, "--display-name=S",
+                            "--stats-file=" + stats, "--sandbox=" + sandbox], env=env)
+        for _ in range(200):
+            if os.path.exists(vm_sock) or be.p.poll() is not None:
+                break
+            time.sleep(0.05)
+        if not t.check(os.path.exists(vm_sock), "pvgpu-vhost-user listens"):
+            return 1
+        if sandbox == "on":
+            uid = proc_uid(be.p.pid)
+            t.check(uid not in (None, 0), f"pvgpu-vhost-user dropped root (uid {uid})")
+        for i in range(2):
+            if fallback:
+                if i:
+                    stop_display()
+                if not start_display():
+                    return 1
+            nosig = t.capture("HEADLESS-1")
+            out = os.path.join(tmp, f"session{i}")
+            vm = Proc(f"vm{i}", [t.bin("qemu-glue", "sim", "pvgpu-sim"),
+                                 "--backend-socket=" + vm_sock, "--scanouts", "2",
+                                 "--scenario", "display", "--first-vm", str(i), "--out", out,
+                                 "--timeout-ms", "10000"], stdin=subprocess.PIPE)
+            vm.out, vm.index = out, i
+            t.check(vm.wait_line("display: ready"), f"session {i} ready")
+            t.check(t.routes() == {"HEADLESS-1": "S:0", "HEADLESS-2": "S:1"}, f"session {i} routes")
+            t.same("HEADLESS-1", t.expected(vm, 0), f"session {i}")
+            t.same("HEADLESS-2", t.expected(vm, 1), f"session {i}")
+            t.check(vm.stop() == 0, f"session {i} passed and left")
+            time.sleep(0.3)
+            t.check(t.routes() == {"HEADLESS-1": None, "HEADLESS-2": None},
+                    f"after session {i}: outputs free")
+            t.no_signal("HEADLESS-1", nosig, f"after session {i}")
+        t.check(be.p.poll() is None, "pvgpu-vhost-user still serving")
+        own = sum("for this session" in l for l in be.lines)
+        t.check(own == (2 if fallback else 0),
+                f"sessions that connected themselves: {own}")
+        hellos = sum("VM S connected" in l for d in daemons for l in d.lines)
+        byes = sum("VM S left (the connection stays)" in l for d in daemons for l in d.lines)
+        t.check(hellos == 2 and byes == 2, f"the daemon saw HELLO and BYE twice: {hellos}, {byes}")
+        lines = open(stats).read().splitlines() if os.path.exists(stats) else []
+        t.check(len(lines) == 2 and all(json.loads(l)["flushes"] > 0 for l in lines),
+                f"one stats line per session: {lines}")
+    finally:
+        if be:
+            be.p.terminate()
+            be.p.wait(10)
+        for d in daemons:
+            d.p.terminate()
+            d.p.wait(10)
+    print(f"display-sessions ({what}): {'all passed' if not t.failures else f'{t.failures} FAILED'}")
+    return 1 if t.failures else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bindir", required=True)
     ap.add_argument("--backend", default="headless", choices=["headless", "sdl"])
     ap.add_argument("--inprocess", action="store_true",
                     help="one VM with the display inside pvgpu-vhost-user instead")
+    ap.add_argument("--sessions", action="store_true",
+                    help="two VM sessions in a row on one back end (and again sandboxed)")
     ap.add_argument("--x11shot", default=None)
     ap.add_argument("--window-title", default="pvgpu {output}",
                     help="SDL: window title of an output (format with {output})")
@@ -335,6 +442,26 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         if args.inprocess:
             return run_inprocess(args, tmp)
+        if args.sessions:
+            vhost = os.path.join(args.bindir, "qemu-glue", "pvgpu-vhost-user")
+            bad = subprocess.run([vhost, "--socket-path=" + os.path.join(tmp, "x.sock"),
+                                  "--no-virgl", "--stats-file=" + os.path.join(tmp, "no", "f")],
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                 timeout=60)
+            ok = bad.returncode == 2 and "cannot open --stats-file" in bad.stdout
+            print(("ok   " if ok else "FAIL ") + "an unopenable --stats-file: exit "
+                  f"{bad.returncode}: {bad.stdout.strip()}")
+            status = run_sessions(args, tmp, "off") or (0 if ok else 1)
+            sub = os.path.join(tmp, "fallback")
+            os.mkdir(sub)
+            status = run_sessions(args, sub, "off", fallback=True) or status
+            why = sandbox_skip_reason(os.path.join(args.bindir, "qemu-glue", "pvgpu-vhost-user"))
+            if why:
+                print(f"SKIP the --sandbox=on part: {why}")
+                return status
+            sub = os.path.join(tmp, "sandboxed")
+            os.mkdir(sub)
+            return run_sessions(args, sub, "on") or status
         t = Test(args, tmp)
         xvfb = None
         if args.backend == "sdl":

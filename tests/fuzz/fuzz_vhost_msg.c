@@ -153,6 +153,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.blob = true,
 		.context_init = true,
 		.backend = be,
+		.stats_fd = -1,
 	};
 	const char *why = NULL;
 	r.s = r.epfd >= 0 && be ? vug_session_create(sv[0], r.epfd, &opts, &why) : NULL;

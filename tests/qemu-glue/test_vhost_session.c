@@ -32,7 +32,7 @@ rig_init(struct rig *r)
 	CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0, "socketpair");
 	r->fe = sv[1];
 	r->epfd = epoll_create1(EPOLL_CLOEXEC);
-	struct vug_session_options o = {.num_scanouts = 1, .edid = true};
+	struct vug_session_options o = {.num_scanouts = 1, .edid = true, .stats_fd = -1};
 	const char *why = NULL;
 	r->s = vug_session_create(sv[0], r->epfd, &o, &why);
 	CHECK(r->s != NULL, "session: %s", why ? why : "");
