@@ -186,6 +186,7 @@ struct gl_backend {
 	GLint unpack_row_length, unpack_image_height, pack_row_length, pack_image_height;
 	int scissor_test; /* -1 unknown, 0/1 */
 	int fb_srgb;      /* -1 unknown, 0/1 */
+	bool in_submit;   /* in a submit (gl_ctx.c): the EGL context is current */
 	GLsync fence;     /* the last flush's fence, or 0 */
 	uint8_t *scratch; /* conversion buffer (grows) */
 	size_t scratch_size;
