@@ -130,6 +130,14 @@ struct vr_ctx_impl {
 	void (*texture_barrier)(struct vr_backend_ctx *bctx, uint32_t flags);
 	/** Called after the last command of every submitted buffer. */
 	void (*flush)(struct vr_backend_ctx *bctx);
+	/**
+	 * Optional brackets around every submitted buffer, also one that fails:
+	 * in between, only this context's commands run on this thread, so the
+	 * backend may skip per-command checks of its API state (the GL backend's
+	 * current-context check costs a system call).
+	 */
+	void (*submit_begin)(struct vr_backend_ctx *bctx);
+	void (*submit_end)(struct vr_backend_ctx *bctx);
 };
 
 struct vr_backend_ctx {

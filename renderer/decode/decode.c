@@ -148,12 +148,9 @@ check_entry(struct vr_ctx *ctx, uint32_t op, uint32_t len, size_t pos)
 	return true;
 }
 
-bool
-vr_ctx_submit(struct vr_ctx *ctx, const uint32_t *buf, size_t ndw)
+static bool
+run_commands(struct vr_ctx *ctx, const uint32_t *buf, size_t ndw)
 {
-	if (ctx->broken) {
-		return false;
-	}
 	size_t pos = 0;
 	while (pos < ndw) {
 		uint32_t hdr = buf[pos];
@@ -190,6 +187,22 @@ vr_ctx_submit(struct vr_ctx *ctx, const uint32_t *buf, size_t ndw)
 		ctx->bctx->impl->flush(ctx->bctx);
 	}
 	return true;
+}
+
+bool
+vr_ctx_submit(struct vr_ctx *ctx, const uint32_t *buf, size_t ndw)
+{
+	if (ctx->broken) {
+		return false;
+	}
+	if (BCTX_SLOT(ctx, submit_begin)) {
+		ctx->bctx->impl->submit_begin(ctx->bctx);
+	}
+	bool ok = run_commands(ctx, buf, ndw);
+	if (BCTX_SLOT(ctx, submit_end)) {
+		ctx->bctx->impl->submit_end(ctx->bctx);
+	}
+	return ok;
 }
 
 /* ------------------------------------------------------- shared helpers */

@@ -142,6 +142,7 @@ gl_blit(struct vr_backend_ctx *bctx, const struct vr_blit *b)
 	struct blit_side src = {b->src, b->src_level, b->src_box};
 	struct blit_side dst = {b->dst, b->dst_level, b->dst_box};
 	blit_layers(be, &src, &dst, mask, filter);
+	gl_fill_alpha_one(be, b->dst, b->dst_level, &b->dst_box);
 	gl_check(be, "blit");
 	return true;
 }
@@ -226,7 +227,9 @@ copy_image_ok(const struct gl_backend *be, const struct vr_resource *src,
 	      const struct vr_resource *dst)
 {
 	const struct gl_resource *gs = gl_res(src), *gd = gl_res(dst);
-	if (!be->has_copy_image || src->desc.nr_samples != dst->desc.nr_samples) {
+	/* Display storage is unsized GL_RGBA, which copy-image matches only with itself. */
+	if (!be->has_copy_image || src->desc.nr_samples != dst->desc.nr_samples ||
+	    gs->display_storage != gd->display_storage) {
 		return false;
 	}
 	int cls = gl_view_class(gs->fmt->internal);
@@ -310,6 +313,9 @@ gl_copy_region(struct vr_backend_ctx *bctx, const struct vr_copy_region *cp)
 	} else {
 		copy_through_memory(be, cp);
 	}
+	struct vr_box db = {
+		(int32_t)cp->dstx, (int32_t)cp->dsty, (int32_t)cp->dstz, sb->w, sb->h, sb->d};
+	gl_fill_alpha_one(be, cp->dst, cp->dst_level, &db);
 	gl_check(be, "copy region");
 	return true;
 }

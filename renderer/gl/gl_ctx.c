@@ -217,6 +217,21 @@ flush(struct vr_backend_ctx *bctx)
 	}
 }
 
+static void
+submit_begin(struct vr_backend_ctx *bctx)
+{
+	struct gl_backend *be = gl_ctx(bctx)->be;
+	be->in_submit = false;
+	gl_make_current(be);
+	be->in_submit = true;
+}
+
+static void
+submit_end(struct vr_backend_ctx *bctx)
+{
+	gl_ctx(bctx)->be->in_submit = false;
+}
+
 void
 gl_ctx_init_impl(struct vr_ctx_impl *impl)
 {
@@ -237,6 +252,8 @@ gl_ctx_init_impl(struct vr_ctx_impl *impl)
 		.blit = gl_blit,
 		.resource_copy_region = gl_copy_region,
 		.flush = flush,
+		.submit_begin = submit_begin,
+		.submit_end = submit_end,
 		.set_streamout_targets = gl_set_streamout_targets,
 	};
 	gl_draw_init_ctx(impl);

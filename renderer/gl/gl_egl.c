@@ -151,6 +151,12 @@ gl_egl_finish(struct gl_backend *be)
 void
 gl_make_current(struct gl_backend *be)
 {
+	/* Inside a submit the context is known to be current (gl_ctx.c):
+	 * eglGetCurrentContext costs a getpid() system call in glvnd, once per
+	 * draw otherwise. */
+	if (be->in_submit) {
+		return;
+	}
 	if (eglGetCurrentContext() != be->egl_ctx) {
 		eglMakeCurrent(be->dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, be->egl_ctx);
 	}

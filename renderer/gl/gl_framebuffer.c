@@ -135,6 +135,9 @@ clear_color(struct gl_backend *be, struct gl_sub *s, uint32_t i, const struct vr
 	} else if (f->flags & GLF_ALPHA_IN_R) {
 		GLfloat v[4] = {cl->color.f[3], 0.0f, 0.0f, 1.0f};
 		glClearBufferfv(GL_COLOR, (GLint)i, v);
+	} else if (gl_res(s->cbufs[i]->u.surface.res)->alpha_one) {
+		GLfloat v[4] = {cl->color.f[0], cl->color.f[1], cl->color.f[2], 1.0f};
+		glClearBufferfv(GL_COLOR, (GLint)i, v);
 	} else {
 		glClearBufferfv(GL_COLOR, (GLint)i, cl->color.f);
 	}

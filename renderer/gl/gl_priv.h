@@ -186,6 +186,7 @@ struct gl_backend {
 	GLint unpack_row_length, unpack_image_height, pack_row_length, pack_image_height;
 	int scissor_test; /* -1 unknown, 0/1 */
 	int fb_srgb;      /* -1 unknown, 0/1 */
+	bool in_submit;   /* in a submit (gl_ctx.c): the EGL context is current */
 	GLsync fence;     /* the last flush's fence, or 0 */
 	uint8_t *scratch; /* conversion buffer (grows) */
 	size_t scratch_size;
@@ -222,6 +223,14 @@ struct gl_resource {
 	GLuint id;     /* texture or buffer name; 0 for a lazily created buffer */
 	const struct gl_format *fmt;
 	bool is_buffer;
+	/* Display storage (gl_resource.c): a window-sized BGRA texture allocated
+	 * with glTexImage so the driver stores it in the guest's byte order and
+	 * every frame's read-back is a plain copy. Mutable: no texture views. */
+	bool display_storage;
+	/* An X format kept in storage with an alpha channel: alpha is one in every
+	 * texel (draws mask it, clears write one, uploads/blits/copies are followed
+	 * by gl_fill_alpha_one), so blending and sampling see what gallium's X means. */
+	bool alpha_one;
 };
 
 static inline struct gl_resource *
@@ -229,6 +238,11 @@ gl_res(const struct vr_resource *res)
 {
 	return res->backend_priv;
 }
+
+/** Sets alpha to one in `box` of an alpha_one resource (see gl_resource);
+ *  nothing for other resources. Leaves every cached GL state as it found it. */
+void gl_fill_alpha_one(struct gl_backend *be, struct vr_resource *res, uint32_t level,
+		       const struct vr_box *box);
 
 /** Probes which colour formats can be FBO attachments (once, at creation). */
 void gl_probe_formats(struct gl_backend *be);

@@ -118,6 +118,35 @@ alloc_multisample(struct gl_backend *be, GLenum target, const struct gl_format *
 	}
 }
 
+/*
+ * Display storage. The guest reads its window (front/back buffer, scanout) back
+ * every frame in BGRA byte order. Immutable GL_RGBA8/GL_RGB8 storage lets a
+ * driver keep RGBA order (llvmpipe does), so each read-back swizzles every
+ * pixel; an unsized GL_RGBA image specified with BGRA bytes lets it store BGRA,
+ * and the read-back becomes a copy (on llvmpipe 2-5x faster, see
+ * bench/README.md). Mutable storage cannot be viewed, which is fine for these
+ * single-image textures: a view of one is the texture itself.
+ */
+static bool
+wants_display_storage(const struct vr_resource_desc *d)
+{
+	return d->target == PIPE_TEXTURE_2D && d->nr_samples <= 1 && d->last_level == 0 &&
+	       d->array_size <= 1 && (d->bind & (VIRGL_BIND_DISPLAY_TARGET | VIRGL_BIND_SCANOUT)) &&
+	       (d->format == VIRGL_FORMAT_B8G8R8A8_UNORM ||
+		d->format == VIRGL_FORMAT_B8G8R8X8_UNORM);
+}
+
+static void
+alloc_display(struct gl_resource *gr, const struct vr_resource_desc *d)
+{
+	gr->display_storage = true;
+	gr->alpha_one = d->format == VIRGL_FORMAT_B8G8R8X8_UNORM;
+	gr->fmt = gl_format_get(VIRGL_FORMAT_B8G8R8A8_UNORM);
+	glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, (GLsizei)d->width, (GLsizei)d->height, 0, GL_BGRA,
+		     GL_UNSIGNED_BYTE, NULL);
+	glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAX_LEVEL, 0);
+}
+
 static bool
 texture_create(struct gl_backend *be, struct vr_resource *res, struct gl_resource *gr)
 {
@@ -135,7 +164,9 @@ texture_create(struct gl_backend *be, struct vr_resource *res, struct gl_resourc
 	}
 	glGenTextures(1, &gr->id);
 	gl_bind_scratch_texture(be, gr->target, gr->id);
-	if (d->nr_samples > 1) {
+	if (wants_display_storage(d)) {
+		alloc_display(gr, d);
+	} else if (d->nr_samples > 1) {
 		alloc_multisample(be, gr->target, gr->fmt, d);
 	} else if (be->has_tex_storage) {
 		alloc_storage(gr->target, gr->fmt, d);
@@ -157,8 +188,10 @@ texture_create(struct gl_backend *be, struct vr_resource *res, struct gl_resourc
 	 * shows nothing (CVE-2022-0175 class). Formats glClearTexImage refuses
 	 * (compressed ones) raise an error we drop; the driver's contents stay. */
 	if (be->gl_version >= 44) {
+		static const uint8_t opaque_black[4] = {0, 0, 0, 0xff}; /* BGRA bytes */
 		for (uint32_t l = 0; l <= (d->nr_samples > 1 ? 0 : d->last_level); l++) {
-			glClearTexImage(gr->id, (GLint)l, gr->fmt->format, gr->fmt->type, NULL);
+			glClearTexImage(gr->id, (GLint)l, gr->fmt->format, gr->fmt->type,
+					gr->alpha_one ? opaque_black : NULL);
 		}
 		while (glGetError() != GL_NO_ERROR) {
 		}
@@ -338,4 +371,35 @@ gl_fbo_forget(struct gl_backend *be, GLuint tex)
 {
 	fbo_forget(be, &be->read_fbo, GL_READ_FRAMEBUFFER, tex);
 	fbo_forget(be, &be->draw_fbo, GL_DRAW_FRAMEBUFFER, tex);
+}
+
+void
+gl_fill_alpha_one(struct gl_backend *be, struct vr_resource *res, uint32_t level,
+		  const struct vr_box *box)
+{
+	const struct gl_resource *gr = gl_res(res);
+	if (!gr->alpha_one || box->w == 0 || box->h == 0) {
+		return;
+	}
+	/* A masked clear of the box on the transfer FBO; the cached state it
+	 * needs is put back so no sub-context has to re-emit anything. */
+	const struct gl_cache *c = &be->cache;
+	uint8_t mask = c->colormask[0];
+	GLint sc[4] = {c->scissor[0], c->scissor[1], c->scissor[2], c->scissor[3]};
+	bool scissor = be->scissor_test == 1, discard = c->en[GLE_DISCARD] == 1;
+	gl_fbo_attach_cached(be, &be->draw_fbo, GL_DRAW_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, res,
+			     level, (uint32_t)box->z);
+	gl_set_scissor_test(be, true);
+	gl_cache_scissor(be, box->w < 0 ? box->x + box->w : box->x,
+			 box->h < 0 ? box->y + box->h : box->y, abs(box->w), abs(box->h));
+	gl_cache_color_mask(be, 0, 0x8);
+	gl_cache_enable(be, GLE_DISCARD, false);
+	static const GLfloat one[4] = {0, 0, 0, 1};
+	glClearBufferfv(GL_COLOR, 0, one);
+	gl_cache_enable(be, GLE_DISCARD, discard);
+	gl_cache_color_mask(be, 0, mask);
+	if (sc[2] >= 0 && sc[3] >= 0) { /* else unknown: nothing relies on it */
+		gl_cache_scissor(be, sc[0], sc[1], sc[2], sc[3]);
+	}
+	gl_set_scissor_test(be, scissor);
 }

@@ -157,6 +157,11 @@ gl_view_object_create(struct gl_ctx *c, struct vr_object *obj)
 	compose_swizzle(vf, st->swizzle, v->swizzle);
 	if (gr->is_buffer) {
 		make_buffer_view(be, st, vf, v);
+	} else if (gr->display_storage) {
+		/* One image, mutable: the texture is its only view. Its alpha is
+		 * already one where the view's format says X. */
+		v->tex = gr->id;
+		v->target = gr->target;
 	} else if (be->has_texture_view && be->has_tex_storage) {
 		make_texture_view(be, st, vf, v);
 	} else {

@@ -272,7 +272,8 @@ static const GLenum logic_ops[16] = {
 	GL_COPY,  GL_OR_REVERSE, GL_OR,           GL_SET,
 };
 
-/* Colour mask of draw buffer i in GL channels: A8 targets keep alpha in R. */
+/* Colour mask of draw buffer i in GL channels: A8 targets keep alpha in R; the
+ * alpha of an alpha_one resource (gl_resource) stays one. */
 static uint8_t
 rt_colormask(const struct gl_sub *s, uint32_t i, uint8_t mask)
 {
@@ -280,6 +281,9 @@ rt_colormask(const struct gl_sub *s, uint32_t i, uint8_t mask)
 	const struct gl_format *f = surf ? gl_format_get(surf->u.surface.format) : NULL;
 	if (f && (f->flags & GLF_ALPHA_IN_R)) {
 		return (mask >> 3) & 1;
+	}
+	if (surf && surf->u.surface.res && gl_res(surf->u.surface.res)->alpha_one) {
+		return mask & 0x7;
 	}
 	return mask;
 }

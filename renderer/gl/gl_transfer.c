@@ -281,5 +281,10 @@ gl_transfer(struct vr_backend *vbe, const struct vr_transfer *x)
 		return false;
 	}
 	uint32_t bpp = vr_format_get(x->res->desc.format)->block_bytes;
-	return x->to_host ? texture_upload(be, x, bpp) : texture_readback(be, x, bpp);
+	if (!x->to_host) {
+		return texture_readback(be, x, bpp);
+	}
+	bool ok = texture_upload(be, x, bpp);
+	gl_fill_alpha_one(be, x->res, x->level, &x->box); /* the guest's X bytes */
+	return ok;
 }

@@ -387,6 +387,63 @@ test_blit_msaa_resolve(struct rt *t)
 	      p[2]);
 }
 
+/* Window images (bind DISPLAY_TARGET) live in BGRA display storage; an X one
+ * keeps alpha at one through clears, uploads and as a blit source. */
+static void
+test_display_storage(struct rt *t)
+{
+	const uint32_t bind = 0x8a; /* RENDER_TARGET | SAMPLER_VIEW | DISPLAY_TARGET */
+	struct vr_resource *bgrx = tex2d(t, VIRGL_FORMAT_B8G8R8X8_UNORM, 4, 4, bind);
+	struct vr_resource *bgra = tex2d(t, VIRGL_FORMAT_B8G8R8A8_UNORM, 4, 4, bind);
+	struct vr_resource *plain = tex2d(t, VIRGL_FORMAT_B8G8R8A8_UNORM, 4, 4, 0xa);
+	const uint8_t *p = rt_readback(t, bgrx, 0);
+	CHECK(p[0] == 0 && p[1] == 0 && p[2] == 0 && p[3] == 0xff, "new BGRX: %u %u %u %u", p[0],
+	      p[1], p[2], p[3]);
+	/* Random bytes through the BGRA image come back unchanged. */
+	uint8_t want[64];
+	rt_fill_random(want, sizeof(want), 11);
+	memcpy(rt_mem(bgra), want, sizeof(want));
+	rt_xfer(t, bgra, 0, rt_box(0, 0, 0, 4, 4, 1), 0, 0, 0, true);
+	CHECK(memcmp(rt_readback(t, bgra, 0), want, sizeof(want)) == 0, "BGRA display round trip");
+	/* A clear with alpha zero leaves the X image's alpha at one. */
+	const float color[4] = {0.25f, 0.5f, 0.75f, 0.0f};
+	set_fb(t, rt_surface(t, bgrx, VIRGL_FORMAT_B8G8R8X8_UNORM, 0, 0, 0), 0);
+	vgp_enc_clear(t->enc, PIPE_CLEAR_COLOR0, color, 0, 0);
+	RT_SUBMIT(t);
+	p = rt_readback(t, bgrx, 0) + 4 * 9;
+	CHECK(near(p[0], 191, 1) && near(p[1], 128, 1) && near(p[2], 64, 1) && p[3] == 0xff,
+	      "BGRX display clear: %u %u %u %u", p[0], p[1], p[2], p[3]);
+	/* An upload whose X bytes are zero: alpha is still one afterwards, and a
+	 * blit into an image with alpha carries one (gallium's X). */
+	uint8_t *m = rt_mem(bgrx);
+	for (int i = 0; i < 16; i++) {
+		m[4 * i] = (uint8_t)(10 * i), m[4 * i + 1] = 7, m[4 * i + 2] = 200,
+		      m[4 * i + 3] = 0;
+	}
+	rt_xfer(t, bgrx, 0, rt_box(0, 0, 0, 4, 4, 1), 0, 0, 0, true);
+	p = rt_readback(t, bgrx, 0) + 4 * 5;
+	CHECK(p[0] == 50 && p[1] == 7 && p[2] == 200 && p[3] == 0xff, "BGRX upload: %u %u %u %u",
+	      p[0], p[1], p[2], p[3]);
+	blit(t, bgrx, VIRGL_FORMAT_B8G8R8X8_UNORM, vgp_enc_box(0, 0, 0, 4, 4, 1), plain,
+	     VIRGL_FORMAT_B8G8R8A8_UNORM, vgp_enc_box(0, 0, 0, 4, 4, 1), PIPE_MASK_RGBA, 0);
+	RT_SUBMIT(t);
+	p = rt_readback(t, plain, 0) + 4 * 5;
+	CHECK(p[0] == 50 && p[1] == 7 && p[2] == 200 && p[3] == 0xff,
+	      "BGRX -> BGRA blit: %u %u %u %u", p[0], p[1], p[2], p[3]);
+	/* A blit and a copy into the X image with alpha zero: one again. */
+	memset(rt_mem(plain), 0x40, 64);
+	rt_xfer(t, plain, 0, rt_box(0, 0, 0, 4, 4, 1), 0, 0, 0, true);
+	blit(t, plain, VIRGL_FORMAT_B8G8R8A8_UNORM, vgp_enc_box(0, 0, 0, 2, 2, 1), bgrx,
+	     VIRGL_FORMAT_B8G8R8A8_UNORM, vgp_enc_box(0, 0, 0, 2, 2, 1), PIPE_MASK_RGBA, 0);
+	vgp_enc_resource_copy_region(t->enc, bgrx->id, 0, 2, 2, 0, plain->id, 0,
+				     vgp_enc_box(0, 0, 0, 2, 2, 1));
+	RT_SUBMIT(t);
+	p = rt_readback(t, bgrx, 0);
+	CHECK(p[0] == 0x40 && p[3] == 0xff && p[4 * 15] == 0x40 && p[4 * 15 + 3] == 0xff &&
+		      p[4 * 3] == 30 && p[4 * 3 + 3] == 0xff,
+	      "blit/copy into BGRX: %u/%u %u/%u %u/%u", p[0], p[3], p[60], p[63], p[12], p[15]);
+}
+
 /* ----------------------------------------------------------------- copies */
 
 static void
@@ -449,7 +506,8 @@ main(void)
 	test_blit_scaled_mirrored(&t);
 	test_blit_convert_and_masks(&t);
 	test_blit_msaa_resolve(&t);
-	test_copy_region(&t);
+	test_display_storage(&t);
+	test_copy_region(&t); /* last: breaks the context */
 	rt_finish(&t);
 	return vgp_test_result("test_gl_clear_blit");
 }

@@ -424,6 +424,35 @@ test_blend(struct rt *t)
 	CHECK_PX(rt_readback(t, t2.cb, 0), 5, 5, 64, 0, 64, 255);
 }
 
+/* A window image in B8G8R8X8 (display storage, alpha kept in memory): draws
+ * never change its alpha, so DST_ALPHA blending sees gallium's X = one. */
+static void
+test_blend_x_display(struct rt *t)
+{
+	struct rt_res_desc cd = {PIPE_TEXTURE_2D, VIRGL_FORMAT_B8G8R8X8_UNORM, 0x8a, W, H};
+	struct vr_resource *cb = rt_res(t, &cd);
+	uint32_t surf = rt_surface(t, cb, VIRGL_FORMAT_B8G8R8X8_UNORM, 0, 0, 0);
+	const float clear[4] = {0, 0, 1, 0};
+	vgp_enc_set_framebuffer_state(t->enc, 1, 0, &surf);
+	vgp_enc_clear(t->enc, PIPE_CLEAR_COLOR0, clear, 1.0, 0);
+	dsa(t, 0, 0, 0);
+	rasterizer(t, 0);
+	viewport(t, false);
+	bind_program(t, sh.vs_pos, sh.fs_const);
+	positions2f(t, full, 4);
+	blend(t, 0xfu << 27); /* writes green with alpha zero */
+	set_color(t, 0, 1, 0, 0);
+	vgp_enc_draw_vbo(t->enc, 0, 4, PIPE_PRIM_TRIANGLE_STRIP, false);
+	blend(t, vgp_enc_blend_rt(true, PIPE_BLEND_ADD, PIPE_BLENDFACTOR_DST_ALPHA,
+				  PIPE_BLENDFACTOR_ZERO, PIPE_BLEND_ADD, PIPE_BLENDFACTOR_ONE,
+				  PIPE_BLENDFACTOR_ZERO, 0xf));
+	set_color(t, 1, 0, 0, 0);
+	vgp_enc_draw_vbo(t->enc, 0, 4, PIPE_PRIM_TRIANGLE_STRIP, false);
+	RT_SUBMIT(t);
+	/* Bytes B, G, R, X: red times a destination alpha of one. */
+	CHECK_PX(rt_readback(t, cb, 0), 7, 7, 0, 0, 255, 255);
+}
+
 static void
 quad_at_depth(struct rt *t, float x0, float x1, float z, float r, float g, float b)
 {
@@ -743,6 +772,7 @@ main(void)
 	test_indexed_restart(&t);
 	test_instancing(&t);
 	test_blend(&t);
+	test_blend_x_display(&t);
 	test_depth(&t);
 	test_stencil(&t);
 	test_scissor(&t);
