@@ -93,6 +93,13 @@ vr_sandbox_init(struct vr_sandbox *sb, enum vr_sandbox_mode mode, const char *us
 		       "--sandbox=off)";
 		return false;
 	}
+	/* Mesa's default shader cache opens one file per shader on every lookup,
+	 * which the filter refuses: each process in the sandbox would compile
+	 * every shader from scratch (2-30x slower shader-heavy frames on
+	 * llvmpipe). Its single-file cache is opened at GL initialisation, before
+	 * entering, and then used through those descriptors. A setting of the
+	 * user's own wins. */
+	setenv("MESA_DISK_CACHE_SINGLE_FILE", "1", 0);
 	if (geteuid() != 0) {
 		return true; /* nothing to drop */
 	}
@@ -205,6 +212,13 @@ static const char *const allowed[] = {
 	"sendmsg",
 	"recvfrom",
 	"sendto",
+	/* Mesa's single-file shader cache (see vr_sandbox_init), opened before
+	 * entering: locked while written, read and written at offsets */
+	"flock",
+	"pread64",
+	"pwrite64",
+	"fsync",
+	"fdatasync",
 	/* pvgpu-vhost-user: the next session; dialing pvgpu-display (AF_UNIX: socket) */
 	"accept4",
 	"connect",

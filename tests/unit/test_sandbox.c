@@ -8,6 +8,8 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,6 +21,8 @@
 
 /* Where the children create a file append-only (set before forking them). */
 static char append_path[64];
+/* A file opened before entering, as Mesa's single-file shader cache is. */
+static int cache_fd = -1;
 
 /* What a child does after entering; returns its exit status (0 = as expected). */
 typedef int (*child_fn)(void);
@@ -66,6 +70,13 @@ allowed_calls(void)
 	close(fd);
 	if (open(path, O_RDWR | O_CLOEXEC) >= 0 || errno != EACCES) {
 		return 17;
+	}
+	/* The shader cache's file: locked, written and read at offsets. */
+	char buf[4] = {0};
+	if (flock(cache_fd, LOCK_EX) != 0 || pwrite(cache_fd, "abcd", 4, 8) != 4 ||
+	    pread(cache_fd, buf, 4, 8) != 4 || memcmp(buf, "abcd", 4) != 0 ||
+	    fdatasync(cache_fd) != 0 || flock(cache_fd, LOCK_UN) != 0) {
+		return 18;
 	}
 	if (geteuid() == 0 && getenv("PVGPU_TEST_EXPECT_DROP")) {
 		return 15; /* still root after entering */
@@ -175,7 +186,19 @@ main(void)
 		setenv("PVGPU_TEST_EXPECT_DROP", "1", 1);
 	}
 	snprintf(append_path, sizeof(append_path), "/tmp/pvgpu-sandbox-test-%d", (int)getpid());
+	char cache_path[] = "/tmp/pvgpu-sandbox-cache-XXXXXX";
+	cache_fd = mkstemp(cache_path);
+	CHECK(cache_fd >= 0, "temporary cache file");
+	unlink(cache_path);
+	/* Entering asks Mesa for its single-file shader cache, unless told otherwise. */
+	unsetenv("MESA_DISK_CACHE_SINGLE_FILE");
 	CHECK(vr_sandbox_init(&sb, VR_SANDBOX_ON, NULL, "test", &why), "on: %s", why);
+	const char *sf = getenv("MESA_DISK_CACHE_SINGLE_FILE");
+	CHECK(sf && !strcmp(sf, "1"), "single-file shader cache requested");
+	setenv("MESA_DISK_CACHE_SINGLE_FILE", "0", 1);
+	CHECK(vr_sandbox_init(&sb, VR_SANDBOX_ON, NULL, "test", &why), "on: %s", why);
+	sf = getenv("MESA_DISK_CACHE_SINGLE_FILE");
+	CHECK(sf && !strcmp(sf, "0"), "the user's cache setting kept");
 	CHECK(sb.drop == (geteuid() == 0), "drop exactly when root");
 	check_exit(run_child(&sb, NULL, allowed_calls), 0, "on: rendering's calls");
 	CHECK(unlink(append_path) == 0, "the child's append-only open created %s", append_path);
