@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "dpy_format.h"
+#include "pixel_order.h"
 
 void
 dpy_buffer_lock(struct dpy_buffer *buf)
@@ -38,36 +39,28 @@ dpy_format_known(uint32_t format)
 bool
 dpy_format_to_xrgb(uint32_t format, const uint8_t *src, uint8_t *dst, uint32_t width)
 {
-	/* Byte positions of B, G, R inside one pixel in memory. */
-	unsigned b, g, r;
+	struct vr_pixel_order o; /* where B, G, R sit in memory */
 	switch (format) {
 	case DPY_FOURCC_XRGB8888:
 	case DPY_FOURCC_ARGB8888:
-		b = 0, g = 1, r = 2;
+		o = (struct vr_pixel_order){.b = 0, .g = 1, .r = 2};
 		break;
 	case DPY_FOURCC_XBGR8888:
 	case DPY_FOURCC_ABGR8888:
-		r = 0, g = 1, b = 2;
+		o = (struct vr_pixel_order){.r = 0, .g = 1, .b = 2};
 		break;
 	case DPY_FOURCC_BGRX8888:
 	case DPY_FOURCC_BGRA8888:
-		r = 1, g = 2, b = 3;
+		o = (struct vr_pixel_order){.r = 1, .g = 2, .b = 3};
 		break;
 	case DPY_FOURCC_RGBX8888:
 	case DPY_FOURCC_RGBA8888:
-		b = 1, g = 2, r = 3;
+		o = (struct vr_pixel_order){.b = 1, .g = 2, .r = 3};
 		break;
 	default:
 		return false;
 	}
-	for (uint32_t x = 0; x < width; x++, src += 4, dst += 4) {
-		uint8_t px[4];
-		memcpy(px, src, 4);
-		dst[0] = px[b];
-		dst[1] = px[g];
-		dst[2] = px[r];
-		dst[3] = 0xff;
-	}
+	vr_pixels_to_bgrx(o, src, dst, width);
 	return true;
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "pixel_order.h"
 #include "vgp_vhost_user.h"
 #include "vug_msg.h"
 
@@ -83,37 +84,29 @@ send_msg(struct vug_display *dpy, uint32_t request, const void *payload, uint32_
 bool
 vug_pixels_to_bgrx(uint32_t format, const uint8_t *src, uint8_t *dst, uint32_t width)
 {
-	/* Byte positions of B, G, R inside one 4-byte pixel: the format names
-	 * give the byte order in memory. */
-	unsigned b, g, r;
+	/* The format names give the byte order in memory. */
+	struct vr_pixel_order o;
 	switch (format) {
 	case VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM:
 	case VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM:
-		b = 0, g = 1, r = 2;
+		o = (struct vr_pixel_order){.b = 0, .g = 1, .r = 2};
 		break;
 	case VIRTIO_GPU_FORMAT_A8R8G8B8_UNORM:
 	case VIRTIO_GPU_FORMAT_X8R8G8B8_UNORM:
-		r = 1, g = 2, b = 3;
+		o = (struct vr_pixel_order){.r = 1, .g = 2, .b = 3};
 		break;
 	case VIRTIO_GPU_FORMAT_R8G8B8A8_UNORM:
 	case VIRTIO_GPU_FORMAT_R8G8B8X8_UNORM:
-		r = 0, g = 1, b = 2;
+		o = (struct vr_pixel_order){.r = 0, .g = 1, .b = 2};
 		break;
 	case VIRTIO_GPU_FORMAT_X8B8G8R8_UNORM:
 	case VIRTIO_GPU_FORMAT_A8B8G8R8_UNORM:
-		b = 1, g = 2, r = 3;
+		o = (struct vr_pixel_order){.b = 1, .g = 2, .r = 3};
 		break;
 	default:
 		return false;
 	}
-	for (uint32_t x = 0; x < width; x++, src += 4, dst += 4) {
-		uint8_t px[4];
-		memcpy(px, src, 4);
-		dst[0] = px[b];
-		dst[1] = px[g];
-		dst[2] = px[r];
-		dst[3] = 0xff;
-	}
+	vr_pixels_to_bgrx(o, src, dst, width);
 	return true;
 }
 
