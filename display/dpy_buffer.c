@@ -39,25 +39,8 @@ dpy_format_known(uint32_t format)
 bool
 dpy_format_to_xrgb(uint32_t format, const uint8_t *src, uint8_t *dst, uint32_t width)
 {
-	struct vr_pixel_order o; /* where B, G, R sit in memory */
-	switch (format) {
-	case DPY_FOURCC_XRGB8888:
-	case DPY_FOURCC_ARGB8888:
-		o = (struct vr_pixel_order){.b = 0, .g = 1, .r = 2};
-		break;
-	case DPY_FOURCC_XBGR8888:
-	case DPY_FOURCC_ABGR8888:
-		o = (struct vr_pixel_order){.r = 0, .g = 1, .b = 2};
-		break;
-	case DPY_FOURCC_BGRX8888:
-	case DPY_FOURCC_BGRA8888:
-		o = (struct vr_pixel_order){.r = 1, .g = 2, .b = 3};
-		break;
-	case DPY_FOURCC_RGBX8888:
-	case DPY_FOURCC_RGBA8888:
-		o = (struct vr_pixel_order){.b = 1, .g = 2, .r = 3};
-		break;
-	default:
+	struct vr_pixel_order o;
+	if (!vr_pixel_order_of(format, &o)) {
 		return false;
 	}
 	vr_pixels_to_bgrx(o, src, dst, width);

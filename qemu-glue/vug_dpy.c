@@ -2,7 +2,6 @@
 #include "vug_dpy.h"
 
 #include <errno.h>
-#include <linux/virtio_gpu.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,12 +11,12 @@
 #include <unistd.h>
 
 #include "dpy_backend_open.h"
-#include "dpy_format.h"
 #include "dpy_link.h"
 #include "dpy_router.h"
 #include "dpy_server.h"
 #include "dpy_socket.h"
 #include "log.h"
+#include "vug_display.h"
 #include "vug_scanout.h"
 #include "vug_session.h"
 
@@ -44,31 +43,6 @@ struct dpy_sink {
 	void *ctx;
 };
 
-static uint32_t
-drm_format(uint32_t virtio_format)
-{
-	switch (virtio_format) {
-	case VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM:
-		return DPY_FOURCC_ARGB8888;
-	case VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM:
-		return DPY_FOURCC_XRGB8888;
-	case VIRTIO_GPU_FORMAT_A8R8G8B8_UNORM:
-		return DPY_FOURCC_BGRA8888;
-	case VIRTIO_GPU_FORMAT_X8R8G8B8_UNORM:
-		return DPY_FOURCC_BGRX8888;
-	case VIRTIO_GPU_FORMAT_R8G8B8A8_UNORM:
-		return DPY_FOURCC_ABGR8888;
-	case VIRTIO_GPU_FORMAT_X8B8G8R8_UNORM:
-		return DPY_FOURCC_RGBX8888;
-	case VIRTIO_GPU_FORMAT_A8B8G8R8_UNORM:
-		return DPY_FOURCC_RGBA8888;
-	case VIRTIO_GPU_FORMAT_R8G8B8X8_UNORM:
-		return DPY_FOURCC_XBGR8888;
-	default:
-		return 0;
-	}
-}
-
 /* ------------------------------------------------------------ the sink */
 
 static struct dpy_sink *
@@ -88,7 +62,7 @@ sink_set_scanout(struct vug_scanout_sink *base, uint32_t id, const struct vug_fr
 	struct dpy_link_frame lf = {
 		.width = f->width,
 		.height = f->height,
-		.format = drm_format(f->format),
+		.format = vug_format_fourcc(f->format),
 		.stride = f->stride,
 		.offset = f->offset,
 		.iov = f->iov,

@@ -81,29 +81,38 @@ send_msg(struct vug_display *dpy, uint32_t request, const void *payload, uint32_
 
 /* ------------------------------------------------------------ pixels */
 
+uint32_t
+vug_format_fourcc(uint32_t format)
+{
+	/* virtio-gpu names bytes in memory order, DRM fourccs channels of a
+	 * little-endian word from the top: B8G8R8A8 is ARGB8888. */
+	switch (format) {
+	case VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM:
+		return VR_FOURCC('A', 'R', '2', '4');
+	case VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM:
+		return VR_FOURCC('X', 'R', '2', '4');
+	case VIRTIO_GPU_FORMAT_A8R8G8B8_UNORM:
+		return VR_FOURCC('B', 'A', '2', '4');
+	case VIRTIO_GPU_FORMAT_X8R8G8B8_UNORM:
+		return VR_FOURCC('B', 'X', '2', '4');
+	case VIRTIO_GPU_FORMAT_R8G8B8A8_UNORM:
+		return VR_FOURCC('A', 'B', '2', '4');
+	case VIRTIO_GPU_FORMAT_X8B8G8R8_UNORM:
+		return VR_FOURCC('R', 'X', '2', '4');
+	case VIRTIO_GPU_FORMAT_A8B8G8R8_UNORM:
+		return VR_FOURCC('R', 'A', '2', '4');
+	case VIRTIO_GPU_FORMAT_R8G8B8X8_UNORM:
+		return VR_FOURCC('X', 'B', '2', '4');
+	default:
+		return 0;
+	}
+}
+
 bool
 vug_pixels_to_bgrx(uint32_t format, const uint8_t *src, uint8_t *dst, uint32_t width)
 {
-	/* The format names give the byte order in memory. */
 	struct vr_pixel_order o;
-	switch (format) {
-	case VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM:
-	case VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM:
-		o = (struct vr_pixel_order){.b = 0, .g = 1, .r = 2};
-		break;
-	case VIRTIO_GPU_FORMAT_A8R8G8B8_UNORM:
-	case VIRTIO_GPU_FORMAT_X8R8G8B8_UNORM:
-		o = (struct vr_pixel_order){.r = 1, .g = 2, .b = 3};
-		break;
-	case VIRTIO_GPU_FORMAT_R8G8B8A8_UNORM:
-	case VIRTIO_GPU_FORMAT_R8G8B8X8_UNORM:
-		o = (struct vr_pixel_order){.r = 0, .g = 1, .b = 2};
-		break;
-	case VIRTIO_GPU_FORMAT_X8B8G8R8_UNORM:
-	case VIRTIO_GPU_FORMAT_A8B8G8R8_UNORM:
-		o = (struct vr_pixel_order){.b = 1, .g = 2, .r = 3};
-		break;
-	default:
+	if (!vr_pixel_order_of(vug_format_fourcc(format), &o)) {
 		return false;
 	}
 	vr_pixels_to_bgrx(o, src, dst, width);

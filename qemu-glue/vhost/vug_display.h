@@ -63,6 +63,9 @@ const uint8_t *vug_display_edid(const struct vug_display *dpy, uint32_t *size);
  *  whole rows so QEMU never buffers tens of megabytes for one message. */
 #define VUG_DISPLAY_UPDATE_CHUNK (1u << 20)
 
+/** The DRM fourcc of 32-bit RGB VIRTIO_GPU_FORMAT_* `format`; 0 for others. */
+uint32_t vug_format_fourcc(uint32_t format);
+
 /** Converts `width` pixels of VIRTIO_GPU_FORMAT_* `format` to BGRX; false for
  *  a format that is not 32-bit RGB. */
 bool vug_pixels_to_bgrx(uint32_t format, const uint8_t *src, uint8_t *dst, uint32_t width);
